@@ -1,0 +1,1 @@
+"""Curator: answers from the company knowledge base, draws images, finds related documents and images."""

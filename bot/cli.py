@@ -1,0 +1,58 @@
+"""The `curator` command line: ingest documents and ask questions (the Slack bot arrives as `serve`)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.config import Settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(prog="curator", description="Curator: your company's knowledge, in Slack.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", help="index Markdown, text, HTML and PDF files")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+    ingest.add_argument("--collection", metavar="NAME", help="knowledge base name (default: CURATOR_COLLECTION or 'kb')")
+
+    ask = commands.add_parser("ask", help="answer a question from the knowledge base")
+    ask.add_argument("question", nargs="+", help="the question")
+    ask.add_argument("--collection", metavar="NAME", help="knowledge base name")
+    ask.add_argument("--tag", action="append", default=[], help="only search documents with this tag (folder)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `curator` console script."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "httpx2", "google_genai", "sentence_transformers"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(f"Configuration error:\n{_explain(exc)}", file=sys.stderr)
+        return 2
+    from bot import cli_kb
+
+    return cli_kb.run(args, settings)
+
+
+def _explain(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"]) or "settings"
+        lines.append(f"  {where}: {error['msg']}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""Curator's settings: one typed object read from the environment and `.env`.
+
+The environment variable names are a contract shared by every module and test.
+Settings are read once in `main()` and passed down; nothing reads the environment elsewhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path.home() / ".local" / "share" / "curator"
+
+
+class Settings(BaseSettings):
+    """Every knob Curator reads from the environment, validated once at start-up."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    # Google (Gemini API key or Vertex AI).
+    gemini_api_key: SecretStr | None = Field(default=None, validation_alias="GEMINI_API_KEY")
+    google_gemini_base_url: str | None = Field(default=None, validation_alias="GOOGLE_GEMINI_BASE_URL")
+    google_genai_use_vertexai: bool = Field(default=False, validation_alias="GOOGLE_GENAI_USE_VERTEXAI")
+    google_cloud_project: str | None = Field(default=None, validation_alias="GOOGLE_CLOUD_PROJECT")
+    google_cloud_location: str = Field(default="us-central1", validation_alias="GOOGLE_CLOUD_LOCATION")
+    embedding_model: str = Field(default="gemini-embedding-2", validation_alias="EMBEDDING_MODEL")
+    embedding_dim: int = Field(default=768, validation_alias="EMBEDDING_DIM")
+    answer_model: str = Field(default="gemini-2.5-flash", validation_alias="ANSWER_MODEL")
+    google_timeout_s: float = Field(default=60.0, gt=0, validation_alias="GOOGLE_TIMEOUT_S")
+    google_retry_attempts: int = Field(default=4, ge=1, le=10, validation_alias="GOOGLE_RETRY_ATTEMPTS")
+    google_retry_initial_delay_s: float = Field(
+        default=1.0, ge=0, validation_alias="GOOGLE_RETRY_INITIAL_DELAY_S"
+    )
+
+    # Qdrant: embedded local mode by default, a server or cluster with QDRANT_URL.
+    qdrant_url: str | None = Field(default=None, validation_alias="QDRANT_URL")
+    qdrant_api_key: SecretStr | None = Field(default=None, validation_alias="QDRANT_API_KEY")
+    qdrant_path: Path | None = Field(default=None, validation_alias="QDRANT_PATH")
+    qdrant_timeout_s: int = Field(default=30, gt=0, validation_alias="QDRANT_TIMEOUT_S")
+
+    curator_data_dir: Path = Field(default=DEFAULT_DATA_DIR, validation_alias="CURATOR_DATA_DIR")
+    collection: str = Field(default="kb", validation_alias="CURATOR_COLLECTION")
+
+    # Ingestion limits: a file above this size is skipped with a reason instead of exhausting memory.
+    max_file_mb: float = Field(default=20.0, gt=0, validation_alias="CURATOR_MAX_FILE_MB")
+
+    @field_validator("embedding_dim")
+    @classmethod
+    def _dim_in_matryoshka_range(cls, value: int) -> int:
+        if not 128 <= value <= 3072:
+            raise ValueError("EMBEDDING_DIM must be between 128 and 3072 (768, 1536 or 3072 recommended)")
+        return value
+
+    @model_validator(mode="after")
+    def _one_qdrant_location(self) -> Settings:
+        if self.qdrant_url and self.qdrant_path:
+            raise ValueError("Set either QDRANT_URL (a Qdrant server) or QDRANT_PATH (local mode), not both")
+        if self.google_genai_use_vertexai and not self.google_cloud_project:
+            raise ValueError("GOOGLE_GENAI_USE_VERTEXAI=true needs GOOGLE_CLOUD_PROJECT")
+        return self
+
+    @property
+    def uses_google(self) -> bool:
+        """True when Google credentials are configured (API key or Vertex AI)."""
+        return self.google_genai_use_vertexai or self.gemini_api_key is not None
+
+    @property
+    def local_qdrant_path(self) -> Path:
+        """Where embedded (local-mode) Qdrant keeps its files."""
+        return self.qdrant_path or self.curator_data_dir / "qdrant"
+
+    @property
+    def manifest_path(self) -> Path:
+        """The ingest manifest (content hashes per source file)."""
+        return self.curator_data_dir / "manifest.sqlite3"

@@ -1,0 +1,1 @@
+"""The knowledge base: loading, chunking, indexing in Qdrant, hybrid retrieval and grounded answers."""

@@ -1,0 +1,159 @@
+"""Ingest files into the knowledge base: idempotent, incremental, and never aborted by one bad file."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.kb.chunking import chunk_document
+from bot.kb.documents import SkipFile, load_document
+from bot.kb.manifest import Manifest, ManifestEntry
+from bot.kb.store import ChunkRecord, ChunkStore
+from bot.providers.base import Embedder
+
+FLUSH_CHUNKS = 256  # chunks buffered before one upsert; the manifest is written only after it
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file found under an ingest path."""
+
+    path: Path
+    source: str  # absolute path: the identity used for idempotency
+    doc_id: str  # path relative to the ingest root: what users and evaluations see
+    tags: tuple[str, ...]
+
+
+@dataclass
+class IngestReport:
+    """What one run did, for the closing summary."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    chunks: int = 0
+    embedding_calls: int = 0
+    seconds: float = 0.0
+
+
+def discover(paths: Iterable[Path]) -> list[SourceFile]:
+    """Every non-hidden file under `paths`, in a stable order; doc ids are relative to each path."""
+    found: dict[str, SourceFile] = {}
+    for root in paths:
+        root = root.resolve()
+        if not root.exists():
+            raise FileNotFoundError(f"No such file or folder: {root}")
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            relative = path.relative_to(root) if root.is_dir() else Path(path.name)
+            if any(part.startswith(".") for part in relative.parts):
+                continue
+            tags = tuple(relative.parts[:-1])
+            found[str(path)] = SourceFile(path, str(path), relative.as_posix(), tags)
+    return list(found.values())
+
+
+class Ingestor:
+    """Brings the store and manifest in line with the files under some paths."""
+
+    def __init__(
+        self, store: ChunkStore, embedder: Embedder, manifest: Manifest, max_bytes: int,
+        flush_chunks: int = FLUSH_CHUNKS,
+    ) -> None:
+        self._store = store
+        self._flush_chunks = flush_chunks
+        self._embedder = embedder
+        self._manifest = manifest
+        self._max_bytes = max_bytes
+        self._pending: list[tuple[SourceFile, ManifestEntry, list[ChunkRecord], bool]] = []
+
+    def run(
+        self, paths: Sequence[Path], on_file: Callable[[SourceFile], None] | None = None
+    ) -> IngestReport:
+        """Ingest new and changed files, skip unchanged ones, remove files that disappeared."""
+        started = time.perf_counter()
+        report = IngestReport()
+        files = discover(paths)
+        if self._store.ensure():
+            self._manifest.forget(self._store.name)  # a new collection holds nothing, whatever was recorded
+        known = self._manifest.entries(self._store.name)
+        for file in files:
+            self._ingest_file(file, known.get(file.source), report)
+            if on_file:
+                on_file(file)
+        self._flush(report)
+        self._prune(paths, {f.source for f in files}, known, report)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _ingest_file(self, file: SourceFile, known: ManifestEntry | None, report: IngestReport) -> None:
+        try:
+            data = self._read(file.path)
+            content_hash = hashlib.sha256(data).hexdigest()
+            if known and known.content_hash == content_hash:
+                report.unchanged.append(file.doc_id)
+                return
+            document = load_document(file.path, data)
+        except SkipFile as skip:
+            report.skipped.append((file.doc_id, str(skip)))
+            if known:  # it was indexed before; its old text no longer reflects the file
+                self._remove(file.source, file.doc_id, report, listed=False)
+            return
+        report.notes += [(file.doc_id, note) for note in document.notes]
+        chunks = chunk_document(document)
+        vectors = self._embedder.embed_documents([c.embedding_text(document.title) for c in chunks], document.title)
+        report.embedding_calls += 1
+        records = [
+            ChunkRecord(
+                file.source, file.doc_id, document.title, chunk.section, chunk.text,
+                content_hash, chunk.index, len(chunks), file.tags, vector,
+            )
+            for chunk, vector in zip(chunks, vectors, strict=True)
+        ]
+        self._pending.append((file, ManifestEntry(file.source, content_hash, len(records)), records, known is None))
+        if sum(len(p[2]) for p in self._pending) >= self._flush_chunks:
+            self._flush(report)
+
+    def _read(self, path: Path) -> bytes:
+        try:
+            size = path.stat().st_size
+            if size > self._max_bytes:
+                raise SkipFile(
+                    f"too large ({size / 1e6:.1f} MB; the limit is {self._max_bytes / 1e6:.0f} MB, CURATOR_MAX_FILE_MB)"
+                )
+            return path.read_bytes()
+        except OSError as exc:
+            raise SkipFile(f"unreadable ({exc.strerror or type(exc).__name__})") from exc
+
+    def _flush(self, report: IngestReport) -> None:
+        """Store buffered chunks, drop the versions they replace, then record them in the manifest."""
+        if not self._pending:
+            return
+        self._store.upsert([record for _, _, records, _ in self._pending for record in records])
+        for file, entry, records, is_new in self._pending:
+            self._store.delete_source(file.source, keep_hash=entry.content_hash)
+            self._manifest.record(self._store.name, entry)
+            (report.added if is_new else report.updated).append(file.doc_id)
+            report.chunks += len(records)
+        self._pending.clear()
+
+    def _prune(
+        self, paths: Sequence[Path], seen: set[str], known: dict[str, ManifestEntry], report: IngestReport
+    ) -> None:
+        roots = [str(p.resolve()) for p in paths]
+        for source in known:
+            under_root = any(source == r or source.startswith(r.rstrip("/") + "/") for r in roots)
+            if under_root and source not in seen:
+                self._remove(source, source, report, listed=True)
+
+    def _remove(self, source: str, label: str, report: IngestReport, listed: bool) -> None:
+        self._store.delete_source(source)
+        self._manifest.forget(self._store.name, source)
+        if listed:
+            report.removed.append(label)

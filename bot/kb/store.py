@@ -1,0 +1,197 @@
+"""The chunk store: one Qdrant collection per embedding model and dimension, dense + sparse vectors."""
+
+from __future__ import annotations
+
+import re
+import uuid
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from bot.kb import sparse
+from bot.providers.base import Passage, Vector
+
+if TYPE_CHECKING:
+    from qdrant_client import QdrantClient
+
+DENSE = "dense"
+SPARSE = "sparse"
+SearchMode = Literal["hybrid", "dense", "sparse"]
+_POINT_NAMESPACE = uuid.UUID("5b0f5bb4-6a55-4f4e-9a0e-8f1d6f3c2a11")
+_KEYWORD_FIELDS = ("source", "doc_id", "content_hash", "tags", "modality")
+
+
+class KnowledgeBaseError(Exception):
+    """The knowledge base cannot serve this request; the message tells the user what to do."""
+
+
+def collection_name(base: str, model_id: str, dimension: int) -> str:
+    """`kb` + `gemini-embedding-2` + 768 -> `kb__gemini-embedding-2__768`: models never share a space."""
+    slug = re.sub(r"[^a-z0-9.-]+", "-", model_id.lower()).strip("-")
+    return f"{base}__{slug}__{dimension}"
+
+
+def point_id(source: str, content_hash: str, index: int) -> str:
+    """Deterministic id: re-ingesting the same content overwrites instead of duplicating."""
+    return str(uuid.uuid5(_POINT_NAMESPACE, f"{source}\x00{content_hash}\x00{index}"))
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    """A chunk ready to store: its vector, its text and the payload fields that scope and cite it."""
+
+    source: str
+    doc_id: str
+    title: str
+    section: str
+    text: str
+    content_hash: str
+    index: int
+    count: int
+    tags: tuple[str, ...]
+    vector: Vector
+    modality: str = "text"
+
+
+class ChunkStore:
+    """Reads and writes one knowledge base (`base`) in the collection of one embedding space."""
+
+    def __init__(self, client: QdrantClient, base: str, model_id: str, dimension: int) -> None:
+        self._client = client
+        self.base = base
+        self.model_id = model_id
+        self.dimension = dimension
+        self.name = collection_name(base, model_id, dimension)
+
+    def close(self) -> None:
+        """Close the underlying Qdrant client."""
+        self._client.close()
+
+    def exists(self) -> bool:
+        """Whether this embedding space has been ingested at all."""
+        return self._client.collection_exists(self.name)
+
+    def ensure(self) -> bool:
+        """Create the collection if needed; True when it was created now."""
+        from qdrant_client import models
+
+        if self.exists():
+            return False
+        self._client.create_collection(
+            self.name,
+            vectors_config={DENSE: models.VectorParams(size=self.dimension, distance=models.Distance.COSINE)},
+            sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
+        )
+        with warnings.catch_warnings():  # local mode has no payload indexes and says so; servers use them
+            warnings.filterwarnings("ignore", message="Payload indexes have no effect")
+            for field in _KEYWORD_FIELDS:
+                self._client.create_payload_index(self.name, field, models.PayloadSchemaType.KEYWORD)
+        return True
+
+    def upsert(self, records: Sequence[ChunkRecord]) -> None:
+        """Insert or overwrite chunks (ids are deterministic)."""
+        from qdrant_client import models
+
+        points = []
+        for record in records:
+            indices, values = sparse.document_vector(f"{record.title}\n{record.section}\n{record.text}")
+            points.append(
+                models.PointStruct(
+                    id=point_id(record.source, record.content_hash, record.index),
+                    vector={DENSE: record.vector, SPARSE: models.SparseVector(indices=indices, values=values)},
+                    payload=_payload(record),
+                )
+            )
+        if points:
+            self._client.upsert(self.name, points=points, wait=True)
+
+    def delete_source(self, source: str, keep_hash: str | None = None) -> None:
+        """Remove a source's chunks, except those of the `keep_hash` version."""
+        from qdrant_client import models
+
+        must = [models.FieldCondition(key="source", match=models.MatchValue(value=source))]
+        must_not = []
+        if keep_hash:
+            must_not.append(models.FieldCondition(key="content_hash", match=models.MatchValue(value=keep_hash)))
+        selector = models.FilterSelector(filter=models.Filter(must=must, must_not=must_not))
+        self._client.delete(self.name, points_selector=selector, wait=True)
+
+    def count(self) -> int:
+        """How many chunks are stored (0 when the collection does not exist)."""
+        return self._client.count(self.name, exact=True).count if self.exists() else 0
+
+    def search(
+        self, vector: Vector, text: str, limit: int = 8, mode: SearchMode = "hybrid", tags: Sequence[str] = ()
+    ) -> list[Passage]:
+        """Top chunks by dense, sparse (BM25) or both fused with reciprocal rank fusion."""
+        from qdrant_client import models
+
+        self.check_ready()
+        query_filter = None
+        if tags:
+            query_filter = models.Filter(must=[models.FieldCondition(key="tags", match=models.MatchAny(any=list(tags)))])
+        indices, values = sparse.query_vector(text)
+        dense_query: dict[str, Any] = {"query": vector, "using": DENSE}
+        sparse_query: dict[str, Any] = {"query": models.SparseVector(indices=indices, values=values), "using": SPARSE}
+        if mode == "dense" or (mode == "hybrid" and not indices):
+            response = self._client.query_points(self.name, **dense_query, limit=limit, query_filter=query_filter)
+        elif mode == "sparse":
+            response = self._client.query_points(self.name, **sparse_query, limit=limit, query_filter=query_filter)
+        else:
+            depth = max(limit * 4, 20)
+            response = self._client.query_points(
+                self.name,
+                prefetch=[
+                    models.Prefetch(**dense_query, limit=depth, filter=query_filter),
+                    models.Prefetch(**sparse_query, limit=depth, filter=query_filter),
+                ],
+                query=models.FusionQuery(fusion=models.Fusion.RRF),
+                limit=limit,
+            )
+        return [_passage(point.payload or {}, point.score) for point in response.points]
+
+    def check_ready(self) -> None:
+        """Raise a KnowledgeBaseError that says what to do when this space has not been ingested."""
+        if self.exists():
+            return
+        others = [c.name for c in self._client.get_collections().collections if c.name.startswith(f"{self.base}__")]
+        if others:
+            built_with = ", ".join(_describe(name) for name in sorted(others))
+            raise KnowledgeBaseError(
+                f"The knowledge base '{self.base}' was built with {built_with}, but Curator is now configured "
+                f"for {self.model_id} ({self.dimension}-d). Vectors of different models can't be mixed: "
+                f"re-ingest with `curator ingest PATH`, or set EMBEDDING_MODEL/EMBEDDING_DIM back."
+            )
+        raise KnowledgeBaseError(f"The knowledge base '{self.base}' is empty. Add documents with `curator ingest PATH`.")
+
+
+def _payload(record: ChunkRecord) -> dict[str, Any]:
+    return {
+        "source": record.source,
+        "doc_id": record.doc_id,
+        "title": record.title,
+        "section": record.section,
+        "text": record.text,
+        "content_hash": record.content_hash,
+        "chunk_index": record.index,
+        "chunk_count": record.count,
+        "modality": record.modality,
+        "tags": list(record.tags),
+    }
+
+
+def _passage(payload: dict[str, Any], score: float) -> Passage:
+    return Passage(
+        text=payload.get("text", ""),
+        title=payload.get("title", ""),
+        section=payload.get("section", ""),
+        doc_id=payload.get("doc_id", ""),
+        source=payload.get("source", ""),
+        score=float(score),
+    )
+
+
+def _describe(name: str) -> str:
+    parts = name.split("__")
+    return f"{parts[1]} ({parts[2]}-d)" if len(parts) == 3 else name

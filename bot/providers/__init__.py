@@ -1,0 +1,1 @@
+"""Model providers (embeddings, answers) behind small protocols, chosen in one factory."""

@@ -1,0 +1,42 @@
+"""Pick Google or local providers from the settings; heavy SDKs are imported inside their branch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.config import Settings
+from bot.providers.base import Answerer, Embedder
+
+LOCAL_NOTICE = (
+    "No Google credentials (GEMINI_API_KEY or GOOGLE_GENAI_USE_VERTEXAI) found: using the offline "
+    "providers (MiniLM embeddings, extractive answers)."
+)
+
+
+@dataclass(frozen=True)
+class Providers:
+    """The embedder and answerer Curator runs with, and whether they are the offline ones."""
+
+    embedder: Embedder
+    answerer: Answerer
+    local: bool
+
+
+def build_providers(settings: Settings) -> Providers:
+    """Google providers when credentials are configured, else the offline defaults."""
+    if settings.uses_google:
+        from bot.providers.gemini_answerer import GeminiAnswerer
+        from bot.providers.gemini_embedder import GeminiEmbedder
+        from bot.providers.google_client import build_genai_client
+
+        client = build_genai_client(settings)
+        return Providers(
+            embedder=GeminiEmbedder(client, settings.embedding_model, settings.embedding_dim),
+            answerer=GeminiAnswerer(client, settings.answer_model),
+            local=False,
+        )
+    from bot.providers.extractive_answerer import ExtractiveAnswerer
+    from bot.providers.local_embedder import LocalEmbedder
+
+    embedder = LocalEmbedder()
+    return Providers(embedder=embedder, answerer=ExtractiveAnswerer(embedder), local=True)

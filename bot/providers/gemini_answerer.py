@@ -1,0 +1,61 @@
+"""Grounded answers from Gemini, streamed with generate_content_stream."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from bot.providers.base import AnswerBlocked, Passage, Turn
+from bot.providers.google_client import google_errors
+from bot.providers.prompts import SYSTEM_INSTRUCTION, build_user_prompt
+
+if TYPE_CHECKING:
+    from google import genai
+
+BLOCKED_FINISH_REASONS = {"SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "RECITATION", "IMAGE_SAFETY"}
+
+
+class GeminiAnswerer:
+    """Answers only from the numbered passages and cites them as [n]."""
+
+    def __init__(self, client: genai.Client, model: str) -> None:
+        self._client = client
+        self.model = model
+
+    def stream_answer(
+        self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
+    ) -> Iterator[str]:
+        """Yield answer text as Gemini streams it; raise AnswerBlocked on a safety block."""
+        from google.genai import types
+
+        contents = [
+            types.Content(role="model" if turn.role == "assistant" else "user", parts=[types.Part(text=turn.text)])
+            for turn in history
+        ]
+        contents.append(types.Content(role="user", parts=[types.Part(text=build_user_prompt(question, passages))]))
+        config = types.GenerateContentConfig(system_instruction=SYSTEM_INSTRUCTION, temperature=0.2)
+        produced = False
+        with google_errors("Answering", self.model):
+            for chunk in self._client.models.generate_content_stream(
+                model=self.model, contents=contents, config=config
+            ):
+                _raise_if_blocked(chunk)
+                if chunk.text:
+                    produced = True
+                    yield chunk.text
+        if not produced:
+            raise AnswerBlocked("Gemini returned an empty answer. Try rephrasing the question.")
+
+
+def _raise_if_blocked(chunk: object) -> None:
+    feedback = getattr(chunk, "prompt_feedback", None)
+    if feedback is not None and feedback.block_reason:
+        raise AnswerBlocked(f"Gemini declined to answer this question ({_name(feedback.block_reason)}).")
+    for candidate in getattr(chunk, "candidates", None) or []:
+        reason = _name(candidate.finish_reason)
+        if reason in BLOCKED_FINISH_REASONS:
+            raise AnswerBlocked(f"Gemini stopped the answer ({reason}). Try rephrasing the question.")
+
+
+def _name(value: object) -> str:
+    return str(getattr(value, "value", value) or "")

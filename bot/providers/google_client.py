@@ -1,0 +1,83 @@
+"""Build one google-genai client with bounded retries and timeouts, and translate its errors."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from bot.providers.base import ModelNotFound, ProviderError, ProviderUnavailable
+
+if TYPE_CHECKING:
+    from google import genai
+
+    from bot.config import Settings
+
+RETRYABLE_STATUS = [408, 429, 500, 502, 503, 504]
+
+
+def build_genai_client(settings: Settings) -> genai.Client:
+    """A genai client for the Gemini API (API key) or Vertex AI, retrying 408/429/5xx with backoff."""
+    from google import genai
+    from google.genai import types
+
+    retry = types.HttpRetryOptions(
+        attempts=settings.google_retry_attempts,
+        initial_delay=settings.google_retry_initial_delay_s,
+        max_delay=max(settings.google_retry_initial_delay_s * 8, 0.01),
+        exp_base=2,
+        jitter=min(1.0, settings.google_retry_initial_delay_s),
+        http_status_codes=RETRYABLE_STATUS,
+    )
+    http_options = types.HttpOptions(
+        base_url=settings.google_gemini_base_url,
+        timeout=int(settings.google_timeout_s * 1000),  # genai takes milliseconds
+        retry_options=retry,
+    )
+    if settings.google_genai_use_vertexai:
+        return genai.Client(
+            vertexai=True,
+            project=settings.google_cloud_project,
+            location=settings.google_cloud_location,
+            http_options=http_options,
+        )
+    assert settings.gemini_api_key is not None
+    return genai.Client(api_key=settings.gemini_api_key.get_secret_value(), http_options=http_options)
+
+
+def _transport_errors() -> tuple[type[BaseException], ...]:
+    import httpx
+
+    errors: list[type[BaseException]] = [httpx.HTTPError]
+    with contextlib.suppress(ImportError):
+        import httpx2
+
+        errors.append(httpx2.HTTPError)
+    return tuple(errors)
+
+
+@contextlib.contextmanager
+def google_errors(what: str, model: str) -> Iterator[None]:
+    """Turn SDK and transport exceptions into ProviderErrors whose message a user can act on."""
+    from google.genai import errors
+
+    try:
+        yield
+    except errors.APIError as exc:
+        raise _from_api_error(exc, what, model) from exc
+    except _transport_errors() as exc:
+        raise ProviderUnavailable(
+            f"{what} failed: could not reach Google ({type(exc).__name__}). Check the network and try again."
+        ) from exc
+
+
+def _from_api_error(exc: Exception, what: str, model: str) -> ProviderError:
+    code = getattr(exc, "code", None)
+    detail = (getattr(exc, "message", None) or str(exc))[:300]
+    if code == 404:
+        return ModelNotFound(f"{what} failed: model '{model}' was not found or is retired ({detail}).")
+    if code in (401, 403) or (code == 400 and "API key" in detail):
+        return ProviderError(f"{what} failed: Google rejected the credentials ({code}). Check GEMINI_API_KEY or the Vertex service account.")
+    if code in RETRYABLE_STATUS:
+        return ProviderUnavailable(f"{what} failed: Google kept answering {code} after retries ({detail}). Try again in a minute.")
+    return ProviderError(f"{what} failed: Google answered {code} ({detail}).")

@@ -1,0 +1,44 @@
+"""Wire the knowledge base once: settings -> Qdrant, providers, store, manifest, ask service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.config import Settings
+from bot.kb.ask import AskService
+from bot.kb.ingest import Ingestor
+from bot.kb.manifest import Manifest
+from bot.kb.qdrant import open_qdrant
+from bot.kb.store import ChunkStore
+from bot.providers.factory import Providers, build_providers
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything Ask and ingestion need, built from one Settings."""
+
+    settings: Settings
+    providers: Providers
+    store: ChunkStore
+    manifest: Manifest
+    ask: AskService
+
+    def close(self) -> None:
+        """Release the store (local mode holds a lock on its folder) and the manifest."""
+        self.manifest.close()
+        self.store.close()
+
+    def ingestor(self) -> Ingestor:
+        """An ingestor writing to this knowledge base."""
+        max_bytes = int(self.settings.max_file_mb * 1_000_000)
+        return Ingestor(self.store, self.providers.embedder, self.manifest, max_bytes)
+
+
+def build_knowledge_base(settings: Settings, collection: str | None = None, providers: Providers | None = None) -> KnowledgeBase:
+    """Open the store and pick providers; `collection` overrides CURATOR_COLLECTION."""
+    providers = providers or build_providers(settings)
+    embedder = providers.embedder
+    base = collection or settings.collection
+    store = ChunkStore(open_qdrant(settings), base, embedder.model_id, embedder.dimension)
+    manifest = Manifest(settings.manifest_path)
+    return KnowledgeBase(settings, providers, store, manifest, AskService(store, embedder, providers.answerer))

@@ -1,0 +1,1 @@
+"""Thin Slack listeners: parse the event, call the core, reply."""

@@ -1,0 +1,66 @@
+"""Shared fixtures: a clean environment, settings in a temp dir, the offline embedder, fresh stores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.kb.manifest import Manifest
+from bot.kb.store import ChunkStore
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_KB = REPO / "examples" / "kb"
+CONTRACT_ENV = [
+    "GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GEMINI_BASE_URL", "GOOGLE_GENAI_USE_VERTEXAI", "GOOGLE_CLOUD_PROJECT",
+    "GOOGLE_CLOUD_LOCATION", "GOOGLE_APPLICATION_CREDENTIALS", "EMBEDDING_MODEL", "EMBEDDING_DIM", "ANSWER_MODEL",
+    "QDRANT_URL", "QDRANT_API_KEY", "QDRANT_PATH", "CURATOR_DATA_DIR", "CURATOR_COLLECTION",
+    "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL",
+    "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET",
+]
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No developer credentials or .env leak into a test; each test runs in its own folder."""
+    for name in CONTRACT_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Offline settings whose data lives in the test's temp dir."""
+    return Settings(_env_file=None, CURATOR_DATA_DIR=tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def local_embedder():
+    """The real offline MiniLM embedder, loaded once per test session."""
+    from bot.providers.local_embedder import LocalEmbedder
+
+    return LocalEmbedder()
+
+
+@pytest.fixture
+def qdrant():
+    """A fresh in-memory Qdrant (local mode)."""
+    from qdrant_client import QdrantClient
+
+    client = QdrantClient(":memory:")
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def manifest(tmp_path: Path) -> Manifest:
+    """A manifest in the test's temp dir."""
+    m = Manifest(tmp_path / "manifest.sqlite3")
+    yield m
+    m.close()
+
+
+def make_store(client, embedder, base: str = "kb") -> ChunkStore:
+    """A store for `embedder`'s space in `client`."""
+    return ChunkStore(client, base, embedder.model_id, embedder.dimension)
