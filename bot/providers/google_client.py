@@ -66,9 +66,8 @@ def google_errors(what: str, model: str) -> Iterator[None]:
     except errors.APIError as exc:
         raise _from_api_error(exc, what, model) from exc
     except _transport_errors() as exc:
-        raise ProviderUnavailable(
-            f"{what} failed: could not reach Google ({type(exc).__name__}). Check the network and try again."
-        ) from exc
+        problem = "timed out" if "Timeout" in type(exc).__name__ else f"could not reach Google ({type(exc).__name__})"
+        raise ProviderUnavailable(f"{what} failed: {problem}, even after retries. Try again in a minute.") from exc
 
 
 def _from_api_error(exc: Exception, what: str, model: str) -> ProviderError:

@@ -1,0 +1,681 @@
+"""A local HTTP fake of the Google Gemini API, for tests with the REAL google-genai client.
+
+Usage::
+
+    with FakeGemini() as fake:
+        client = genai.Client(api_key=fake.api_key,
+                              http_options=types.HttpOptions(base_url=fake.base_url))
+        ...
+        assert fake.calls("batchEmbedContents")[0].body["requests"][0]["taskType"] == "RETRIEVAL_DOCUMENT"
+
+Vertex mode: ``genai.Client(vertexai=True, project="p", location="us-central1",
+credentials=service_account_credentials(fake), http_options=HttpOptions(base_url=fake.base_url))``
+(see ``gemini_clients.py``; set ``NO_GCE_CHECK=true``).
+
+Paths (model ids may be URL-encoded, e.g. ``imagegeneration%40006``):
+  API key: ``/{v1|v1beta|v1alpha}/models/{model}:{op}``  header ``x-goog-api-key`` (or ``?key=``)
+  Vertex:  ``/{v1|v1beta1}/projects/{p}/locations/{l}/publishers/google/models/{model}:{op}``
+           header ``Authorization: Bearer fake-token``
+  ``GET`` of a model path without ``:{op}`` returns a small Model resource (``models.get``; on
+  Vertex genai GETs ``/v1beta1/publishers/google/models/{model}``, without project/location).
+  ``POST /token``: OAuth token endpoint for service-account credentials.
+
+Ops: ``batchEmbedContents``, ``embedContent``, ``generateContent``, ``streamGenerateContent``
+(SSE, ``?alt=sse``), ``predict`` (Imagen images, or legacy text embeddings if instances carry
+``content``). Calling an embedding model with a generate op (or vice versa) is a 404, like Google.
+
+Errors use Google's shape ``{"error": {"code", "message", "status"[, "details"]}}``:
+  missing API key -> 403 PERMISSION_DENIED; wrong key -> 400 INVALID_ARGUMENT (API_KEY_INVALID);
+  bad/missing Vertex token -> 401 UNAUTHENTICATED; unknown model -> 404 NOT_FOUND;
+  > 100 requests in one batch -> 400 INVALID_ARGUMENT.
+
+Embeddings are a deterministic hashed bag of words (+ word bigrams, stop words down-weighted),
+so texts sharing words are close. Image parts are hashed by their bytes, unless the test maps
+them to a caption with :meth:`FakeGemini.describe_image`. The full-size vector (``embedding_dim``,
+3072) is unit length; smaller ``outputDimensionality`` vectors are scaled by a text-dependent
+factor in [0.5, 0.9) (NOT unit), like the real API. Task type does not change the vector.
+:meth:`FakeGemini.embed` returns exactly what the fake would answer.
+
+Programming it (one-shot ``*_next`` calls queue up; ``op=`` restricts them to one op):
+  ``fail_next(status, times, message, op, retry_delay)``, ``delay_next(seconds, times, op)``,
+  ``set_answer(text | callable(body)->str | None)``, ``block_next(reason, times)``,
+  ``block_candidate_next(reason, times)``, ``fail_mid_stream_next(after_chunks, status, message)``,
+  ``set_imagen_mode("ok" | "filtered" | "partial" | "empty", reason)``,
+  attributes ``known_models``, ``stream_chunk_words``, ``stream_chunk_delay``, ``access_token``.
+Inspection: ``requests`` (every request, a :class:`RecordedRequest` with method, path, query,
+headers (lower-case), body, op, model, vertex, texts), ``calls(op)`` (op may also be "token" or
+"get"), ``images`` (mime type, decoded bytes) of image parts received, ``reset()``.
+Helpers: ``tiny_png()``, ``unit_embedding()``, ``error_body()``.
+
+What google-genai 3.4 sends (seen against this fake):
+  API key, ``embed_content`` (one string, a list, or Contents): always ``:batchEmbedContents``,
+    ``{"requests": [{"content", "taskType", "title", "outputDimensionality", "model"}]}``.
+  Vertex, one content: ``:embedContent`` ``{"content", "embedContentConfig": {...}}``; several
+    (gemini models): ``:batchEmbedContents`` ``{"requests": [{"content", "embedContentConfig"}]}``
+    (no per-request model); non-gemini models (text-embedding-005): ``:predict``.
+  ``gemini-embedding-2`` + a list of *strings* -> ONE content with several parts (one vector);
+    wrap each text in its own ``types.Content`` to get one vector per text.
+  Streaming: ``POST ...:streamGenerateContent?alt=sse``, same body as generateContent.
+
+Default answer (no ``set_answer``): ``"According to the passages, <first 12 words after the first
+'[1]' in the user turns (or of the last user turn)> [1]."``. If ``generationConfig.
+responseModalities`` contains ``IMAGE``, the answer also carries an ``inlineData`` PNG part.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import re
+import socket
+import struct
+import threading
+import zlib
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Iterable
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+ACCESS_TOKEN = "fake-token"
+MAX_BATCH = 100
+
+DEFAULT_MODELS = frozenset({
+    "gemini-embedding-001", "gemini-embedding-2", "text-embedding-005",
+    "gemini-2.5-flash", "gemini-2.5-flash-lite", "gemini-2.5-pro",
+    "gemini-3-flash-preview", "gemini-3-pro-preview",
+    "gemini-2.5-flash-image", "gemini-3-pro-image-preview",
+    "imagen-4.0-generate-001", "imagen-3.0-generate-002", "imagen-3.0-capability-001",
+    "imagegeneration@006",
+})
+
+STATUS_NAMES = {
+    400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
+    409: "ABORTED", 429: "RESOURCE_EXHAUSTED", 499: "CANCELLED", 500: "INTERNAL",
+    501: "NOT_IMPLEMENTED", 503: "UNAVAILABLE", 504: "DEADLINE_EXCEEDED",
+}
+DEFAULT_MESSAGES = {
+    429: "Resource has been exhausted (e.g. check quota).",
+    500: "An internal error has occurred. Please retry or report in "
+         "https://developers.generativeai.google/guide/troubleshooting",
+    503: "The model is overloaded. Please try again later.",
+    504: "Deadline expired before operation could complete.",
+}
+
+_API_KEY_PATH = re.compile(r"^/(v1|v1beta|v1alpha)/models/([^/:]+)(?::([A-Za-z]+))?$")
+_VERTEX_PATH = re.compile(
+    r"^/(v1|v1beta1)/(?:projects/([^/]+)/locations/([^/]+)/)?publishers/google/models/([^/:]+)"
+    r"(?::([A-Za-z]+))?$")
+_EMBED_OPS = {"batchEmbedContents", "embedContent"}
+_GENERATE_OPS = {"generateContent", "streamGenerateContent"}
+_WORD = re.compile(r"\w+")
+_STOP_WORDS = frozenset(
+    "a an and are as at be by for from has have how i in is it its of on or that the this to "
+    "was were what when where which who why will with you your".split())
+
+
+class _Reply(Exception):
+    """Raised inside a handler to answer with a Google-style error."""
+
+    def __init__(self, status: int, message: str, details: list | None = None):
+        super().__init__(message)
+        self.status, self.message, self.details = status, message, details
+
+
+def error_body(status: int, message: str | None = None, details: list | None = None) -> dict:
+    """Google's error JSON: ``{"error": {"code", "message", "status"[, "details"]}}``."""
+    err: dict[str, Any] = {
+        "code": status,
+        "message": message or DEFAULT_MESSAGES.get(status, f"Fake error {status}."),
+        "status": STATUS_NAMES.get(status, "UNKNOWN"),
+    }
+    if details:
+        err["details"] = details
+    return {"error": err}
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def tiny_png(width: int = 8, height: int = 8, rgb: tuple[int, int, int] = (200, 40, 40)) -> bytes:
+    """A valid, solid-colour RGB PNG."""
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+    raw = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def _png_for(prompt: str) -> bytes:
+    d = hashlib.sha256(prompt.encode()).digest()
+    return tiny_png(rgb=(d[0], d[1], d[2]))
+
+
+def _b64decode(data: str) -> bytes:
+    """Decodes standard or URL-safe base64, with or without padding."""
+    data = data.replace("+", "-").replace("/", "_")
+    return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+
+
+def _texts(obj: Any) -> list[str]:
+    """All ``text`` string values nested anywhere in obj, in order."""
+    if isinstance(obj, dict):
+        out = [obj["text"]] if isinstance(obj.get("text"), str) else []
+        for k, v in obj.items():
+            if k != "text":
+                out += _texts(v)
+        return out
+    if isinstance(obj, list):
+        return [t for item in obj for t in _texts(item)]
+    return []
+
+
+def _hash_int(s: str) -> int:
+    return int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big")
+
+
+def unit_embedding(text: str = "", dim: int = 3072, extra_features: Iterable[str] = ()) -> list[float]:
+    """Deterministic unit-length hashed bag-of-words (+ bigrams) vector of ``dim`` floats."""
+    words = _WORD.findall(text.lower())
+    feats = [(w, 0.3 if w in _STOP_WORDS else 1.0) for w in words]
+    feats += [(f"{a} {b}", 0.5) for a, b in zip(words, words[1:])]
+    feats += [(f, 3.0) for f in extra_features]
+    feats.append(("\x00bias", 0.1))  # never a zero vector
+    vec = [0.0] * dim
+    for feat, weight in feats:
+        digest = hashlib.blake2b(feat.encode(), digest_size=32).digest()
+        for i in range(4):  # each feature lands on 4 signed coordinates
+            h = int.from_bytes(digest[8 * i: 8 * i + 8], "big")
+            vec[h % dim] += weight if (h >> 63) else -weight
+    norm = math.sqrt(sum(v * v for v in vec))
+    return [v / norm for v in vec]
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str                 # without the query string, as sent (not URL-decoded)
+    query: dict[str, str]
+    headers: dict[str, str]   # lower-case keys
+    body: Any                 # parsed JSON (or form dict for /token), None if empty
+    op: str | None = None     # "generateContent", ..., "token", "get"
+    model: str | None = None  # URL-decoded model id, e.g. "gemini-embedding-001"
+    vertex: bool = False
+
+    @property
+    def texts(self) -> list[str]:
+        """Every ``text`` value in the body (contents, systemInstruction, ...)."""
+        return _texts(self.body)
+
+
+@dataclass
+class _Action:
+    kind: str
+    op: str | None = None
+    args: dict = field(default_factory=dict)
+
+
+# ----------------------------------------------------------------------------- the fake
+
+
+class FakeGemini:
+    def __init__(self, api_key: str = "test-key", embedding_dim_default: int = 3072,
+                 models: Iterable[str] | None = None):
+        self.api_key = api_key
+        self.embedding_dim = embedding_dim_default
+        self.access_token = ACCESS_TOKEN
+        self.known_models: set[str] = set(DEFAULT_MODELS if models is None else models)
+        self.requests: list[RecordedRequest] = []
+        self.images: list[tuple[str, bytes]] = []     # (mime type, decoded bytes) of image parts
+        self.answer: str | Callable[[dict], str] | None = None
+        self.stream_chunk_words = 4
+        self.stream_chunk_delay = 0.0
+        self.imagen_mode = "ok"
+        self.imagen_rai_reason = ("Unable to show generated images. All images were filtered out "
+                                  "because they violated Vertex AI's usage guidelines.")
+        self._image_captions: dict[str, str] = {}
+        self._actions: list[_Action] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._connections: set[socket.socket] = set()
+        self._count = 0
+
+    # -- lifecycle
+
+    def start(self) -> "FakeGemini":
+        self._stop.clear()
+        handler = type("Handler", (_Handler,), {"fake": self})
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
+                                        daemon=True, name="FakeGemini")
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()  # wakes delayed handlers
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        with self._lock:  # drop keep-alive connections so nothing is served after stop()
+            for conn in self._connections:
+                try:
+                    conn.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            self._connections.clear()
+
+    def __enter__(self) -> "FakeGemini":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        assert self._server, "FakeGemini is not running"
+        return f"http://127.0.0.1:{self._server.server_address[1]}/"
+
+    @property
+    def token_uri(self) -> str:
+        return self.base_url + "token"
+
+    # -- inspection
+
+    def calls(self, op: str) -> list[RecordedRequest]:
+        with self._lock:
+            return [r for r in self.requests if r.op == op]
+
+    def reset(self) -> None:
+        """Forgets recorded requests, images and pending one-shot actions."""
+        with self._lock:
+            self.requests.clear()
+            self.images.clear()
+            self._actions.clear()
+
+    # -- programming
+
+    def _queue(self, kind: str, times: int, op: str | None = None, **args: Any) -> None:
+        with self._lock:
+            self._actions += [_Action(kind, op, args) for _ in range(times)]
+
+    def fail_next(self, status: int, times: int = 1, message: str | None = None,
+                  op: str | None = None, retry_delay: str | None = None) -> None:
+        """The next ``times`` model requests (of ``op``, if given) answer ``status``.
+        ``retry_delay`` (e.g. "7s") adds a google.rpc.RetryInfo detail, as real 429s carry."""
+        self._queue("fail", times, op, status=status, message=message, retry_delay=retry_delay)
+
+    def delay_next(self, seconds: float, times: int = 1, op: str | None = None) -> None:
+        """Sleep ``seconds`` before answering the next ``times`` model requests."""
+        self._queue("delay", times, op, seconds=seconds)
+
+    def set_answer(self, text: str | Callable[[dict], str] | None) -> None:
+        """Answer text for (stream)generateContent; a callable gets the request body;
+        None restores the default answer."""
+        self.answer = text
+
+    def block_next(self, reason: str = "SAFETY", times: int = 1) -> None:
+        """Next generate calls: ``promptFeedback.blockReason`` and no candidates."""
+        self._queue("block", times, None, reason=reason)
+
+    def block_candidate_next(self, reason: str = "SAFETY", times: int = 1) -> None:
+        """Next generate calls: one candidate with ``finishReason`` = reason and no content."""
+        self._queue("block_candidate", times, None, reason=reason)
+
+    def fail_mid_stream_next(self, after_chunks: int = 1, status: int = 500,
+                             message: str | None = None) -> None:
+        """Next streamGenerateContent sends ``after_chunks`` chunks, then
+        ``data: {"error": {...}}`` and ends the stream (genai raises APIError)."""
+        self._queue("mid_stream", 1, "streamGenerateContent", after_chunks=after_chunks,
+                    status=status, message=message)
+
+    def set_imagen_mode(self, mode: str, reason: str | None = None) -> None:
+        """``:predict`` image answers: "ok" (sampleCount PNGs), "filtered" (only
+        ``raiFilteredReason`` items, or ``{}`` without includeRaiReason), "partial" (first image
+        ok, the rest filtered), "empty" (``{}``)."""
+        assert mode in ("ok", "filtered", "partial", "empty"), mode
+        self.imagen_mode = mode
+        if reason:
+            self.imagen_rai_reason = reason
+
+    def describe_image(self, image: bytes, text: str) -> None:
+        """Make this image embed like ``text`` (for text-to-image retrieval tests)."""
+        self._image_captions[hashlib.sha256(image).hexdigest()] = text
+
+    def _take(self, kind: str, op: str | None) -> _Action | None:
+        with self._lock:
+            for i, action in enumerate(self._actions):
+                if action.kind == kind and action.op in (None, op):
+                    return self._actions.pop(i)
+        return None
+
+    # -- embeddings
+
+    def embed(self, text: str = "", dim: int | None = None, images: Iterable[bytes] = ()) -> list[float]:
+        """Exactly the vector the fake returns for this text (+ images) at ``dim``."""
+        dim = dim or self.embedding_dim
+        feats, words = [], [text]
+        for image in images:
+            caption = self._image_captions.get(hashlib.sha256(image).hexdigest())
+            if caption is None:
+                feats.append("image:" + hashlib.sha256(image).hexdigest())
+            else:
+                words.append(caption)
+        vec = unit_embedding(" ".join(words), dim, feats)
+        if dim != self.embedding_dim:  # like Google: only the full size is normalised
+            scale = 0.5 + (_hash_int(" ".join(words) + "".join(feats)) % 400) / 1000
+            vec = [v * scale for v in vec]
+        return vec
+
+    def _embed_content(self, content: Any, dim: Any) -> list[float]:
+        if dim is None:
+            dim = self.embedding_dim
+        if isinstance(dim, float) and dim.is_integer():  # aiplatform sends numbers as floats
+            dim = int(dim)
+        if not isinstance(dim, int) or not 1 <= dim <= self.embedding_dim:
+            raise _Reply(400, f"Invalid value at 'output_dimensionality' ({dim}): must be "
+                              f"between 1 and {self.embedding_dim}.")
+        if isinstance(content, str):  # legacy :predict instances carry a plain string
+            return self.embed(content, dim)
+        if not isinstance(content, dict) or not content.get("parts"):
+            raise _Reply(400, "* EmbedContentRequest.content: contents is not specified\n")
+        texts, images = [], []
+        for part in content["parts"]:
+            if "text" in part:
+                texts.append(part["text"])
+            inline = part.get("inlineData") or part.get("inline_data")
+            if inline:
+                data = _b64decode(inline["data"])
+                images.append(data)
+                with self._lock:
+                    self.images.append((inline.get("mimeType") or inline.get("mime_type"), data))
+            file_data = part.get("fileData") or part.get("file_data")
+            if file_data:
+                images.append((file_data.get("fileUri") or file_data.get("file_uri", "")).encode())
+        return self.embed(" ".join(texts), dim, images)
+
+    def _op_batch_embed(self, req: RecordedRequest) -> dict:
+        items = (req.body or {}).get("requests") or []
+        if len(items) > MAX_BATCH:
+            raise _Reply(400, f"* BatchEmbedContentsRequest.requests: at most {MAX_BATCH} "
+                              "requests can be in one batch\n")
+        out = []
+        for item in items:
+            config = item.get("embedContentConfig") or item  # Vertex nests the config
+            out.append({"values": self._embed_content(item.get("content"),
+                                                      config.get("outputDimensionality"))})
+        return {"embeddings": out}
+
+    def _op_embed(self, req: RecordedRequest) -> dict:
+        body = req.body or {}
+        config = body.get("embedContentConfig") or body
+        values = self._embed_content(body.get("content"), config.get("outputDimensionality"))
+        tokens = len(_WORD.findall(" ".join(_texts(body.get("content")))))
+        return {"embedding": {"values": values}, "truncated": False,
+                "usageMetadata": {"promptTokenCount": tokens, "totalTokenCount": tokens}}
+
+    # -- generation
+
+    def _answer_text(self, body: dict) -> str:
+        if callable(self.answer):
+            return self.answer(body)
+        if self.answer is not None:
+            return self.answer
+        user_turns = [c for c in body.get("contents") or [] if c.get("role", "user") == "user"]
+        joined = "\n".join(t for c in user_turns for t in _texts(c))
+        if "[1]" in joined:
+            source = joined.split("[1]", 1)[1].split("[2]", 1)[0]
+        else:
+            source = " ".join(_texts(user_turns[-1:]))
+        return f"According to the passages, {' '.join(source.split()[:12])} [1]."
+
+    def _generate(self, req: RecordedRequest) -> list[dict]:
+        """The response chunks (one for generateContent)."""
+        body = req.body or {}
+        prompt_tokens = len(" ".join(_texts(body.get("contents"))).split())
+        usage = {"promptTokenCount": prompt_tokens, "totalTokenCount": prompt_tokens}
+        base = {"modelVersion": req.model, "responseId": f"fake-{self._count}"}
+        block = self._take("block", req.op)
+        if block:
+            return [{"promptFeedback": {"blockReason": block.args["reason"], "safetyRatings": [
+                {"category": "HARM_CATEGORY_DANGEROUS_CONTENT", "probability": "HIGH",
+                 "blocked": True}]}, "usageMetadata": usage, **base}]
+        block = self._take("block_candidate", req.op)
+        if block:
+            return [{"candidates": [{"finishReason": block.args["reason"], "index": 0,
+                                     "safetyRatings": [{"category": "HARM_CATEGORY_HARASSMENT",
+                                                        "probability": "HIGH", "blocked": True}]}],
+                     "usageMetadata": usage, **base}]
+        text = self._answer_text(body)
+        pieces = [p for p in re.findall(r"\S*\s*", text) if p]
+        n = max(1, self.stream_chunk_words) if req.op == "streamGenerateContent" else len(pieces) or 1
+        texts = ["".join(pieces[i:i + n]) for i in range(0, len(pieces), n)] or [""]
+        chunks = [{"candidates": [{"content": {"role": "model", "parts": [{"text": t}]},
+                                   "index": 0}], **base} for t in texts]
+        modalities = (body.get("generationConfig") or {}).get("responseModalities") or []
+        if "IMAGE" in modalities:
+            png = _png_for(" ".join(_texts(body.get("contents"))))
+            chunks[-1]["candidates"][0]["content"]["parts"].append(
+                {"inlineData": {"mimeType": "image/png", "data": base64.b64encode(png).decode()}})
+        out_tokens = len(text.split())
+        chunks[-1]["candidates"][0]["finishReason"] = "STOP"
+        chunks[-1]["usageMetadata"] = {"promptTokenCount": prompt_tokens,
+                                       "candidatesTokenCount": out_tokens,
+                                       "totalTokenCount": prompt_tokens + out_tokens}
+        return chunks
+
+    # -- predict (Imagen, legacy text embeddings)
+
+    def _op_predict(self, req: RecordedRequest) -> dict:
+        body = req.body or {}
+        instances = body.get("instances") or []
+        params = body.get("parameters") or {}
+        if _is_embedding_model(req.model):
+            return {"predictions": [{"embeddings": {
+                "values": self._embed_content(inst.get("content"), params.get("outputDimensionality")),
+                "statistics": {"token_count": len(str(inst.get("content", "")).split()),
+                               "truncated": False}}} for inst in instances]}
+        prompt = (instances[0] if instances else {}).get("prompt", "")
+        count = int(params.get("sampleCount", 4))
+        filtered = {"raiFilteredReason": self.imagen_rai_reason}
+        mime = (params.get("outputOptions") or {}).get("mimeType", "image/png")
+
+        def image(i: int) -> dict:
+            png = _png_for(f"{prompt}#{i}")
+            return {"bytesBase64Encoded": base64.b64encode(png).decode(), "mimeType": mime}
+
+        if self.imagen_mode == "empty":
+            return {}
+        if self.imagen_mode == "filtered":
+            return {"predictions": [filtered]} if params.get("includeRaiReason") else {}
+        if self.imagen_mode == "partial":
+            rest = [filtered] if params.get("includeRaiReason") and count > 1 else []
+            return {"predictions": [image(0)] + rest}
+        return {"predictions": [image(i) for i in range(count)]}
+
+    # -- dispatch (called by the handler thread)
+
+    def _handle(self, handler: "_Handler") -> None:
+        url = urlsplit(handler.path)
+        raw = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+        headers = {k.lower(): v for k, v in handler.headers.items()}
+        body: Any = None
+        if raw:
+            if "x-www-form-urlencoded" in headers.get("content-type", ""):
+                body = dict(parse_qsl(raw.decode()))
+            else:
+                try:
+                    body = json.loads(raw)
+                except ValueError:
+                    body = raw.decode("utf-8", "replace")
+        req = RecordedRequest(handler.command, url.path, dict(parse_qsl(url.query)), headers, body)
+        m_key, m_vertex = _API_KEY_PATH.match(url.path), _VERTEX_PATH.match(url.path)
+        if m_key:
+            req.model, req.op = unquote(m_key[2]), m_key[3]
+        elif m_vertex:
+            req.model, req.op, req.vertex = unquote(m_vertex[4]), m_vertex[5], True
+        elif url.path == "/token":
+            req.op = "token"
+        if (m_key or m_vertex) and req.op is None and handler.command == "GET":
+            req.op = "get"
+        with self._lock:
+            self.requests.append(req)
+            self._count += 1
+        try:
+            if req.op == "token" and handler.command == "POST":
+                return handler.send_json(200, {"access_token": self.access_token,
+                                               "expires_in": 3600, "token_type": "Bearer"})
+            if req.op is None:
+                raise _Reply(404, f"Method not found: {handler.command} {url.path}")
+            self._check_auth(req, bool(m_vertex))
+            delay = self._take("delay", req.op)
+            if delay:
+                self._stop.wait(delay.args["seconds"])
+            fail = self._take("fail", req.op)
+            if fail:
+                details = None
+                if fail.args["retry_delay"]:
+                    details = [{"@type": "type.googleapis.com/google.rpc.RetryInfo",
+                                "retryDelay": fail.args["retry_delay"]}]
+                raise _Reply(fail.args["status"], fail.args["message"], details)
+            self._check_model(req, m_vertex)
+            if req.op == "get":
+                return handler.send_json(200, self._model_resource(req))
+            if req.op == "streamGenerateContent":
+                return self._stream(handler, req)
+            if req.op == "generateContent":
+                return handler.send_json(200, self._generate(req)[0])
+            ops = {"batchEmbedContents": self._op_batch_embed, "embedContent": self._op_embed,
+                   "predict": self._op_predict}
+            if req.op not in ops:
+                raise _Reply(404, f"Method not found: {req.op}")
+            handler.send_json(200, ops[req.op](req))
+        except _Reply as reply:
+            handler.send_json(reply.status, error_body(reply.status, reply.message, reply.details))
+
+    def _check_auth(self, req: RecordedRequest, vertex: bool) -> None:
+        if vertex:
+            if req.headers.get("authorization") != f"Bearer {self.access_token}":
+                raise _Reply(401, "Request had invalid authentication credentials. Expected OAuth 2 "
+                                  "access token, login cookie or other valid authentication "
+                                  "credential. See https://developers.google.com/identity/sign-in/"
+                                  "web/devconsole-project.")
+            return
+        key = req.headers.get("x-goog-api-key") or req.query.get("key")
+        if not key:
+            raise _Reply(403, "Method doesn't allow unregistered callers (callers without "
+                              "established identity). Please use API Key or other form of API "
+                              "consumer identity to call this API.")
+        if key != self.api_key:
+            message = "API key not valid. Please pass a valid API key."
+            raise _Reply(400, message, [
+                {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID",
+                 "domain": "googleapis.com",
+                 "metadata": {"service": "generativelanguage.googleapis.com"}},
+                {"@type": "type.googleapis.com/google.rpc.LocalizedMessage", "locale": "en-US",
+                 "message": message}])
+
+    def _check_model(self, req: RecordedRequest, m_vertex: re.Match | None) -> None:
+        model, op = req.model or "", req.op
+        supported = model in self.known_models and (
+            op == "get"
+            or (op in _EMBED_OPS and _is_embedding_model(model))
+            or (op in _GENERATE_OPS and not _is_embedding_model(model)
+                and not _is_imagen_model(model))
+            or (op == "predict" and (_is_imagen_model(model) or _is_embedding_model(model))))
+        if supported:
+            return
+        if m_vertex:
+            where = f"projects/{m_vertex[2]}/locations/{m_vertex[3]}/" if m_vertex[2] else ""
+            raise _Reply(404, f"Publisher Model `{where}publishers/google/models/{model}` was "
+                              "not found or your project does not have access to it. Please "
+                              "ensure you are using a valid model version. For more information, "
+                              "see: https://cloud.google.com/vertex-ai/generative-ai/docs/learn/"
+                              "model-versions")
+        version = req.path.split("/")[1]
+        raise _Reply(404, f"models/{model} is not found for API version {version}, or is not "
+                          f"supported for {op}. Call ListModels to see the list of available "
+                          "models and their supported methods.")
+
+    def _model_resource(self, req: RecordedRequest) -> dict:
+        model = req.model or ""
+        methods = (["embedContent", "batchEmbedContents"] if _is_embedding_model(model)
+                   else ["predict"] if _is_imagen_model(model)
+                   else ["generateContent", "streamGenerateContent", "countTokens"])
+        name = f"publishers/google/models/{model}" if req.vertex else f"models/{model}"
+        return {"name": name, "version": "001", "displayName": model,
+                "inputTokenLimit": 2048 if _is_embedding_model(model) else 1048576,
+                "outputTokenLimit": 1 if _is_embedding_model(model) else 65536,
+                "supportedGenerationMethods": methods}
+
+    def _stream(self, handler: "_Handler", req: RecordedRequest) -> None:
+        mid = self._take("mid_stream", req.op)
+        chunks = self._generate(req)
+        if mid:
+            chunks = chunks[:mid.args["after_chunks"]] + [
+                error_body(mid.args["status"], mid.args["message"])]
+        handler.send_sse(chunks, self.stream_chunk_delay, self._stop)
+
+
+def _is_embedding_model(model: str | None) -> bool:
+    return "embedding" in (model or "")
+
+
+def _is_imagen_model(model: str | None) -> bool:
+    return (model or "").startswith(("imagen", "imagegeneration"))
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, chunked SSE
+    fake: FakeGemini
+
+    def setup(self) -> None:
+        super().setup()
+        with self.fake._lock:
+            self.fake._connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.fake._lock:
+            self.fake._connections.discard(self.connection)
+        super().finish()
+
+    def do_POST(self) -> None:
+        self._run()
+
+    def do_GET(self) -> None:
+        self._run()
+
+    def _run(self) -> None:
+        try:
+            self.fake._handle(self)
+        except (BrokenPipeError, ConnectionResetError):  # client gave up (timeout tests)
+            self.close_connection = True
+
+    def send_json(self, status: int, obj: Any) -> None:
+        data = json.dumps(obj).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def send_sse(self, events: list[dict], delay: float, stop: threading.Event) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for i, event in enumerate(events):
+            if i and delay:
+                stop.wait(delay)
+            data = f"data: {json.dumps(event)}\r\n\r\n".encode()
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            self.wfile.flush()
+        self.wfile.write(b"0\r\n\r\n")
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep pytest output clean
+        pass
