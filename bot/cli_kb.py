@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -24,14 +25,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         kb = build_knowledge_base(settings, collection=args.collection)
     except RuntimeError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
         return 1
     if kb.providers.local:
-        err.print(f"[dim]{LOCAL_NOTICE}[/dim]")
+        err.print(f"[dim]{LOCAL_NOTICE}[/dim]", soft_wrap=True)
     try:
         return ingest(kb, args, err) if args.command == "ingest" else ask(kb, args, err)
     except (ProviderError, KnowledgeBaseError, InvalidQuestion, FileNotFoundError) as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
         return 1
     finally:
         kb.close()
@@ -50,7 +51,7 @@ def ingest(kb: KnowledgeBase, args: argparse.Namespace, err: Console) -> int:
 
 def print_summary(report: IngestReport, collection: str, console: Console) -> None:
     """The closing summary: counts per outcome, skipped files with reasons, chunks and time."""
-    table = Table(title=f"Ingest summary ({collection})", show_header=False)
+    table = Table(title="Ingest summary", caption=f"collection {collection}", show_header=False)
     for label, items in [("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged),
                          ("removed", report.removed), ("skipped", report.skipped)]:
         table.add_row(label, str(len(items)))
@@ -59,11 +60,11 @@ def print_summary(report: IngestReport, collection: str, console: Console) -> No
     table.add_row("time", f"{report.seconds:.1f} s")
     console.print(table)
     for doc_id, reason in report.skipped:
-        console.print(f"  [yellow]skipped[/yellow] {doc_id}: {reason}")
+        console.print(f"  [yellow]skipped[/yellow] {escape(doc_id)}: {escape(reason)}", soft_wrap=True)
     for doc_id, note in report.notes:
-        console.print(f"  [cyan]note[/cyan] {doc_id}: {note}")
+        console.print(f"  [cyan]note[/cyan] {escape(doc_id)}: {escape(note)}", soft_wrap=True)
     for source in report.removed:
-        console.print(f"  [magenta]removed[/magenta] {source}")
+        console.print(f"  [magenta]removed[/magenta] {escape(source)}", soft_wrap=True)
 
 
 def ask(kb: KnowledgeBase, args: argparse.Namespace, err: Console) -> int:

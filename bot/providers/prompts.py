@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.providers.base import NOT_IN_KB, Passage
+
+# A document must not be able to open or close the wrapper its text is quoted in.
+_WRAPPER_TAG = re.compile(r"<\s*/?\s*passages?\b", re.IGNORECASE)
 
 SYSTEM_INSTRUCTION = f"""You are Curator, the assistant for our company's internal knowledge base.
 Answer the user's question using ONLY the numbered passages inside <passages>.
@@ -20,7 +24,7 @@ def render_passages(passages: Sequence[Passage]) -> str:
     """Number the passages and wrap each one so that its text stays data."""
     blocks = []
     for number, passage in enumerate(passages, start=1):
-        text = passage.text.replace("</passage>", "</ passage>")
+        text = _WRAPPER_TAG.sub(lambda m: "‹" + m.group(0)[1:], passage.text)
         blocks.append(f'<passage n="{number}" title="{_attr(passage.label)}">\n{text}\n</passage>')
     return "<passages>\n" + "\n".join(blocks) + "\n</passages>"
 
