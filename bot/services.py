@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from bot.config import Settings
 from bot.kb.ask import AskService
@@ -10,7 +11,7 @@ from bot.kb.ingest import Ingestor
 from bot.kb.manifest import Manifest
 from bot.kb.qdrant import open_qdrant
 from bot.kb.store import ChunkStore
-from bot.providers.factory import Providers, build_providers
+from bot.providers.factory import Providers, build_providers, embedding_space
 
 
 @dataclass
@@ -34,11 +35,11 @@ class KnowledgeBase:
         return Ingestor(self.store, self.providers.embedder, self.manifest, max_bytes)
 
 
-def build_knowledge_base(settings: Settings, collection: str | None = None, providers: Providers | None = None) -> KnowledgeBase:
+def build_knowledge_base(settings: Settings, collection: str | None = None) -> KnowledgeBase:
     """Open the store and pick providers; `collection` overrides CURATOR_COLLECTION."""
-    providers = providers or build_providers(settings)
-    embedder = providers.embedder
-    base = collection or settings.collection
-    store = ChunkStore(open_qdrant(settings), base, embedder.model_id, embedder.dimension)
+    model_id, dimension = embedding_space(settings)
+    store = ChunkStore(open_qdrant(settings), collection or settings.collection, model_id, dimension)
     manifest = Manifest(settings.manifest_path)
+    providers = build_providers(settings, partial(manifest.known_terms, store.name))
+    embedder = providers.embedder
     return KnowledgeBase(settings, providers, store, manifest, AskService(store, embedder, providers.answerer))

@@ -7,7 +7,8 @@ from bot.kb import sparse
 
 def test_terms_are_stemmed_without_stopwords_and_compounds_keep_their_parts():
     assert sparse.terms("The policies for running") == ["polici", "run"]
-    assert sparse.terms("ERR_TUNNEL_TIMEOUT") == ["err_tunnel_timeout", "err", "tunnel", "timeout"]
+    assert sparse.terms("ERR_TUNNEL_TIMEOUT") == ["err_tunnel_timeout", "err", "tunnel", "timeout", "errtunneltimeout"]
+    assert set(sparse.terms("Wi-Fi")) & set(sparse.terms("wifi")) == {"wifi"}
 
 
 def test_repeated_terms_saturate_and_long_chunks_weigh_less():

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.kb import sparse
 from bot.kb.chunking import chunk_document
 from bot.kb.documents import SkipFile, load_document
 from bot.kb.manifest import Manifest, ManifestEntry
@@ -59,6 +60,17 @@ def discover(paths: Iterable[Path]) -> list[SourceFile]:
     return list(found.values())
 
 
+@dataclass
+class _PendingFile:
+    """A file whose chunks are embedded but not yet stored."""
+
+    file: SourceFile
+    entry: ManifestEntry
+    records: list[ChunkRecord]
+    terms: set[str]
+    is_new: bool
+
+
 class Ingestor:
     """Brings the store and manifest in line with the files under some paths."""
 
@@ -71,7 +83,7 @@ class Ingestor:
         self._embedder = embedder
         self._manifest = manifest
         self._max_bytes = max_bytes
-        self._pending: list[tuple[SourceFile, ManifestEntry, list[ChunkRecord], bool]] = []
+        self._pending: list[_PendingFile] = []
 
     def run(
         self, paths: Sequence[Path], on_file: Callable[[SourceFile], None] | None = None
@@ -116,8 +128,10 @@ class Ingestor:
             )
             for chunk, vector in zip(chunks, vectors, strict=True)
         ]
-        self._pending.append((file, ManifestEntry(file.source, content_hash, len(records)), records, known is None))
-        if sum(len(p[2]) for p in self._pending) >= self._flush_chunks:
+        terms = {t for r in records for t in sparse.terms(f"{r.title}\n{r.section}\n{r.text}")}
+        entry = ManifestEntry(file.source, content_hash, len(records))
+        self._pending.append(_PendingFile(file, entry, records, terms, is_new=known is None))
+        if sum(len(p.records) for p in self._pending) >= self._flush_chunks:
             self._flush(report)
 
     def _read(self, path: Path) -> bytes:
@@ -135,12 +149,12 @@ class Ingestor:
         """Store buffered chunks, drop the versions they replace, then record them in the manifest."""
         if not self._pending:
             return
-        self._store.upsert([record for _, _, records, _ in self._pending for record in records])
-        for file, entry, records, is_new in self._pending:
-            self._store.delete_source(file.source, keep_hash=entry.content_hash)
-            self._manifest.record(self._store.name, entry)
-            (report.added if is_new else report.updated).append(file.doc_id)
-            report.chunks += len(records)
+        self._store.upsert([record for pending in self._pending for record in pending.records])
+        for pending in self._pending:
+            self._store.delete_source(pending.file.source, keep_hash=pending.entry.content_hash)
+            self._manifest.record(self._store.name, pending.entry, pending.terms)
+            (report.added if pending.is_new else report.updated).append(pending.file.doc_id)
+            report.chunks += len(pending.records)
         self._pending.clear()
 
     def _prune(

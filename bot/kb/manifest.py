@@ -1,9 +1,14 @@
-"""The ingest manifest: which version (content hash) of each source file a collection holds."""
+"""The ingest manifest: which version (content hash) of each source file a collection holds, and its terms.
+
+The terms form the knowledge base's vocabulary, which tells the offline answerer when a question is about
+something the knowledge base never mentions.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +34,9 @@ class Manifest:
                 "CREATE TABLE IF NOT EXISTS files (collection TEXT, source TEXT, content_hash TEXT,"
                 " chunk_count INTEGER, PRIMARY KEY (collection, source))"
             )
+            self._db.execute("CREATE TABLE IF NOT EXISTS terms (collection TEXT, source TEXT, term TEXT)")
+            self._db.execute("CREATE INDEX IF NOT EXISTS terms_by_term ON terms (collection, term)")
+            self._db.execute("CREATE INDEX IF NOT EXISTS terms_by_source ON terms (collection, source)")
 
     def entries(self, collection: str) -> dict[str, ManifestEntry]:
         """Every file recorded for `collection`, by source."""
@@ -38,21 +46,38 @@ class Manifest:
             ).fetchall()
         return {row[0]: ManifestEntry(*row) for row in rows}
 
-    def record(self, collection: str, entry: ManifestEntry) -> None:
-        """Remember that `collection` now holds this version of the file."""
+    def record(self, collection: str, entry: ManifestEntry, terms: Iterable[str] = ()) -> None:
+        """Remember that `collection` now holds this version of the file, with these index terms."""
         with self._lock, self._db:
             self._db.execute(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
                 (collection, entry.source, entry.content_hash, entry.chunk_count),
             )
+            self._db.execute("DELETE FROM terms WHERE collection = ? AND source = ?", (collection, entry.source))
+            self._db.executemany(
+                "INSERT INTO terms VALUES (?, ?, ?)", [(collection, entry.source, term) for term in set(terms)]
+            )
+
+    def known_terms(self, collection: str, terms: Iterable[str]) -> set[str]:
+        """Which of `terms` occur anywhere in `collection`."""
+        wanted = sorted(set(terms))
+        if not wanted:
+            return set()
+        marks = ",".join("?" * len(wanted))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT DISTINCT term FROM terms WHERE collection = ? AND term IN ({marks})", (collection, *wanted)
+            ).fetchall()
+        return {row[0] for row in rows}
 
     def forget(self, collection: str, source: str | None = None) -> None:
         """Drop one file's entry, or the whole collection's when `source` is None."""
         with self._lock, self._db:
-            if source is None:
-                self._db.execute("DELETE FROM files WHERE collection = ?", (collection,))
-            else:
-                self._db.execute("DELETE FROM files WHERE collection = ? AND source = ?", (collection, source))
+            for table in ("files", "terms"):
+                if source is None:
+                    self._db.execute(f"DELETE FROM {table} WHERE collection = ?", (collection,))
+                else:
+                    self._db.execute(f"DELETE FROM {table} WHERE collection = ? AND source = ?", (collection, source))
 
     def close(self) -> None:
         """Close the database."""

@@ -36,7 +36,7 @@ def _stem(word: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    """Stemmed index terms; compound tokens (ERR_TUNNEL_TIMEOUT, NW-CA-2024) also yield their parts."""
+    """Stemmed index terms; compounds (ERR_TUNNEL_TIMEOUT, Wi-Fi) also yield their parts and joined form."""
     out: list[str] = []
     for token in _TOKEN.findall(text.lower()):
         if token in _STOPWORDS:
@@ -45,6 +45,7 @@ def terms(text: str) -> list[str]:
         parts = re.split(r"[-_.]", token)
         if len(parts) > 1:
             out.extend(_stem(part) for part in parts if part and part not in _STOPWORDS)
+            out.append(_stem("".join(parts)))  # "wi-fi" also matches "wifi"
     return out
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 Vector = list[float]
+# Which of the given index terms occur anywhere in the knowledge base.
+Vocabulary = Callable[[Iterable[str]], set[str]]
 
 NOT_IN_KB = "I couldn't find this in the knowledge base."
 

@@ -1,4 +1,9 @@
-"""The offline answerer: quotes the passage sentences closest in meaning to the question, with citations."""
+"""The offline answerer: quotes the passage sentences closest in meaning to the question, with citations.
+
+Without a language model, "is this answered here?" is decided by two signals measured on the sample
+knowledge base (see docs/benchmarks.md): how close the best sentence is in meaning, and how many of the
+question's topic words the knowledge base never mentions at all (pet insurance, parking garage, ...).
+"""
 
 from __future__ import annotations
 
@@ -7,19 +12,35 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from bot.providers.base import NOT_IN_KB, Embedder, Passage, Turn
+from bot.kb import sparse
+from bot.providers.base import NOT_IN_KB, Embedder, Passage, Turn, Vocabulary
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+•]|\d+[.)]|#+)\s+")
 _MIN_SENTENCE_CHARS = 20
+# Conversational words that never carry a question's topic, so they don't count as unknown topic words.
+_CONVERSATIONAL = frozenset(
+    sparse.terms(
+        "get got do does need can could would should want know tell please way anyone someone thing things help "
+        "question what how much many long day days week time tomorrow today yesterday onto ve m s t ll re d"
+    )
+)
 
 
 class ExtractiveAnswerer:
-    """Answers by quoting up to `max_sentences` supporting sentences; says NOT_IN_KB below `min_similarity`."""
+    """Quotes up to `max_sentences` supporting sentences; says NOT_IN_KB when support is below `min_support`.
 
-    def __init__(self, embedder: Embedder, min_similarity: float = 0.45, max_sentences: int = 3) -> None:
+    support = cosine(question, best sentence) - unknown_penalty * (share of topic words unknown to the KB)
+    """
+
+    def __init__(
+        self, embedder: Embedder, vocabulary: Vocabulary | None = None,
+        min_support: float = 0.30, unknown_penalty: float = 0.5, max_sentences: int = 3,
+    ) -> None:
         self._embedder = embedder
-        self._min_similarity = min_similarity
+        self._vocabulary = vocabulary
+        self._min_support = min_support
+        self._unknown_penalty = unknown_penalty
         self._max_sentences = max_sentences
 
     def stream_answer(
@@ -48,11 +69,18 @@ class ExtractiveAnswerer:
         scores = vectors @ query
         order = np.argsort(-scores)
         best = float(scores[order[0]])
-        if best < self._min_similarity:
+        if best - self._unknown_penalty * self.unknown_share(question) < self._min_support:
             return []
         # Keep sentences nearly as good as the best one, so a weak tail never dilutes the answer.
-        keep = [i for i in order[: self._max_sentences] if scores[i] >= max(self._min_similarity, best - 0.12)]
+        keep = [i for i in order[: self._max_sentences] if scores[i] >= best - 0.12]
         return [candidates[i] for i in keep]
+
+    def unknown_share(self, question: str) -> float:
+        """The share of the question's topic words that occur nowhere in the knowledge base."""
+        topic = {t for t in sparse.terms(question) if t not in _CONVERSATIONAL and len(t) > 1}
+        if not topic or self._vocabulary is None:
+            return 0.0
+        return len(topic - self._vocabulary(topic)) / len(topic)
 
 
 def split_sentences(text: str) -> list[str]:

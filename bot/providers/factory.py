@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.config import Settings
-from bot.providers.base import Answerer, Embedder
+from bot.providers.base import Answerer, Embedder, Vocabulary
 
 LOCAL_NOTICE = (
     "No Google credentials (GEMINI_API_KEY or GOOGLE_GENAI_USE_VERTEXAI) found: using the offline "
@@ -22,8 +22,20 @@ class Providers:
     local: bool
 
 
-def build_providers(settings: Settings) -> Providers:
-    """Google providers when credentials are configured, else the offline defaults."""
+def embedding_space(settings: Settings) -> tuple[str, int]:
+    """The (model id, dimension) the configured embedder produces, known before building it."""
+    if settings.uses_google:
+        return settings.embedding_model, settings.embedding_dim
+    from bot.providers import local_embedder
+
+    return local_embedder.MODEL_ID, local_embedder.DIMENSION
+
+
+def build_providers(settings: Settings, vocabulary: Vocabulary | None = None) -> Providers:
+    """Google providers when credentials are configured, else the offline defaults.
+
+    `vocabulary` tells the offline answerer which words the knowledge base contains.
+    """
     if settings.uses_google:
         from bot.providers.gemini_answerer import GeminiAnswerer
         from bot.providers.gemini_embedder import GeminiEmbedder
@@ -39,4 +51,4 @@ def build_providers(settings: Settings) -> Providers:
     from bot.providers.local_embedder import LocalEmbedder
 
     embedder = LocalEmbedder()
-    return Providers(embedder=embedder, answerer=ExtractiveAnswerer(embedder), local=True)
+    return Providers(embedder=embedder, answerer=ExtractiveAnswerer(embedder, vocabulary), local=True)
