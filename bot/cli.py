@@ -1,4 +1,4 @@
-"""The `curator` command line: ingest documents and ask questions (the Slack bot arrives as `serve`)."""
+"""The `curator` command line: ingest documents, ask questions, run the Slack bot."""
 
 from __future__ import annotations
 
@@ -27,6 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="+", help="the question")
     ask.add_argument("--collection", metavar="NAME", help="knowledge base name")
     ask.add_argument("--tag", action="append", default=[], help="only search documents with this tag (folder)")
+
+    serve = commands.add_parser("serve", help="run the Slack bot (Socket Mode, or HTTP with --http)")
+    serve.add_argument("--http", action="store_true", help="serve POST /slack/events and GET /healthz")
+    serve.add_argument("--host", default="0.0.0.0", help="HTTP bind address (default 0.0.0.0)")
+    serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
     return parser
 
 
@@ -41,6 +46,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"Configuration error:\n{_explain(exc)}", file=sys.stderr)
         return 2
+    if args.command == "serve":
+        from bot import cli_serve
+
+        return cli_serve.run(args, settings)
     from bot import cli_kb
 
     return cli_kb.run(args, settings)

@@ -40,6 +40,15 @@ class Settings(BaseSettings):
     qdrant_path: Path | None = Field(default=None, validation_alias="QDRANT_PATH")
     qdrant_timeout_s: int = Field(default=30, gt=0, validation_alias="QDRANT_TIMEOUT_S")
 
+    # Slack.
+    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
+    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
+    slack_timeout_s: int = Field(default=15, gt=0, validation_alias="SLACK_TIMEOUT_S")
+    slack_workers: int = Field(default=64, ge=1, le=512, validation_alias="SLACK_WORKERS")
+    docs_url: str | None = Field(default=None, validation_alias="CURATOR_DOCS_URL")
+
     curator_data_dir: Path = Field(default=DEFAULT_DATA_DIR, validation_alias="CURATOR_DATA_DIR")
     collection: str = Field(default="kb", validation_alias="CURATOR_COLLECTION")
 
@@ -70,6 +79,11 @@ class Settings(BaseSettings):
     def local_qdrant_path(self) -> Path:
         """Where embedded (local-mode) Qdrant keeps its files."""
         return self.qdrant_path or self.curator_data_dir / "qdrant"
+
+    @property
+    def state_path(self) -> Path:
+        """The bot's state database (delivered events, threads joined, feedback)."""
+        return self.curator_data_dir / "state.sqlite3"
 
     @property
     def manifest_path(self) -> Path:

@@ -1,4 +1,4 @@
-"""Wire the knowledge base once: settings -> Qdrant, providers, store, manifest, ask service."""
+"""Wire the services once: settings -> Qdrant, providers, store, manifest, ask service, bot state."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from bot.kb.ingest import Ingestor
 from bot.kb.manifest import Manifest
 from bot.kb.qdrant import open_qdrant
 from bot.kb.store import ChunkStore
+from bot.state import StateStore
 from bot.providers.factory import Providers, build_providers, embedding_space
 
 
@@ -43,3 +44,22 @@ def build_knowledge_base(settings: Settings, collection: str | None = None) -> K
     providers = build_providers(settings, partial(manifest.known_terms, store.name))
     embedder = providers.embedder
     return KnowledgeBase(settings, providers, store, manifest, AskService(store, embedder, providers.answerer))
+
+
+@dataclass
+class Services:
+    """What the Slack bot needs: settings, the knowledge base and its own state."""
+
+    settings: Settings
+    kb: KnowledgeBase
+    state: StateStore
+
+    def close(self) -> None:
+        """Release the knowledge base and the state database."""
+        self.kb.close()
+        self.state.close()
+
+
+def build_services(settings: Settings) -> Services:
+    """The knowledge base and the bot state for one Settings."""
+    return Services(settings, build_knowledge_base(settings), StateStore(settings.state_path))

@@ -1,0 +1,74 @@
+"""The core behind every Slack entry point: route a message, do the work, always end with a reply."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+
+from bot.conversation import thread_history
+from bot.kb.ask import InvalidQuestion
+from bot.kb.store import KnowledgeBaseError
+from bot.providers.base import ProviderError
+from bot.router import Intent, Kind, route
+from bot.services import Services
+from bot.slack.blocks import HELP_TEXT, build_citation_blocks, build_feedback_blocks, build_help_blocks
+from bot.slack.message import IncomingMessage
+from bot.slack.reply import ThreadReply
+
+log = logging.getLogger(__name__)
+
+SOON = {
+    Kind.DRAW: "Drawing is coming soon: I'll be able to make images with Google's image models right here.",
+    Kind.FIND: "Finding related documents and images for uploads is coming soon. Meanwhile, ask me a question.",
+}
+
+
+@dataclass
+class Curator:
+    """Answers, drawings and lookups for normalised Slack messages."""
+
+    services: Services
+
+    def handle(self, message: IncomingMessage, client: WebClient, bot_user_id: str = "") -> None:
+        """Route and serve one message in its thread; every outcome is a visible reply."""
+        intent = route(message.text, has_files=bool(message.files), command=message.command)
+        reply = ThreadReply(client, message.channel, message.thread_ts, message.ts, message.team, message.user)
+        try:
+            if intent.kind is Kind.ASK:
+                self._ask(intent, message, reply, bot_user_id)
+            elif intent.kind is Kind.HELP:
+                reply.post(HELP_TEXT, blocks=build_help_blocks())
+            else:
+                reply.post(SOON[intent.kind])
+        except (InvalidQuestion, KnowledgeBaseError, ProviderError) as exc:
+            reply.error(str(exc))
+        except Exception:
+            error_id = uuid.uuid4().hex[:8]
+            log.exception("request %s failed", error_id)
+            reply.error(
+                f"Sorry, something went wrong on my side (error {error_id}). Please try again; "
+                "if it keeps happening, tell the Curator admins this error id."
+            )
+        finally:
+            reply.done()
+            self.services.state.join_thread(message.channel, message.thread_ts)
+
+    def _ask(self, intent: Intent, message: IncomingMessage, reply: ThreadReply, bot_user_id: str) -> None:
+        reply.acknowledge("is searching the knowledge base…")
+        history = []
+        if message.in_thread:
+            history = thread_history(reply.client, message.channel, message.thread_ts, message.ts, bot_user_id)
+        answer = self.services.kb.ask.ask(intent.text, history=history)
+        answer_id = uuid.uuid4().hex[:12]
+
+        def final_blocks() -> list[dict]:
+            citations = build_citation_blocks(answer.citations, self.services.settings.docs_url)
+            return citations + build_feedback_blocks(answer_id)
+
+        reply.stream(answer, final_blocks)
+        self.services.state.record_answer(
+            answer_id, message.channel, message.thread_ts, intent.text, [p.doc_id for _, p in answer.citations]
+        )

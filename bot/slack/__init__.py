@@ -1,0 +1,1 @@
+"""Slack I/O helpers: typed messages, formatting, replies. Listeners live in `handlers/`."""

@@ -1,0 +1,71 @@
+"""Block Kit builders for answers: citations, feedback buttons, help."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import quote
+
+from bot.providers.base import Passage
+from bot.slack.format import escape
+
+FEEDBACK_ACTION = "answer_feedback"
+MAX_CONTEXT_ELEMENTS = 10
+MAX_LABEL_CHARS = 120
+
+
+def source_url(passage: Passage, docs_url: str | None) -> str | None:
+    """Where a cited document can be opened: its own URL, or the docs site plus its id."""
+    if passage.source.startswith(("https://", "http://")):
+        return passage.source
+    if docs_url:
+        return docs_url.rstrip("/") + "/" + quote(passage.doc_id)
+    return None
+
+
+def build_citation_blocks(citations: Sequence[tuple[int, Passage]], docs_url: str | None = None) -> list[dict[str, Any]]:
+    """A context block listing `[n] Title › Section` for each cited passage, linked when a URL is known."""
+    lines = []
+    for number, passage in citations:
+        label = passage.label if len(passage.label) <= MAX_LABEL_CHARS else passage.label[: MAX_LABEL_CHARS - 1] + "…"
+        url = source_url(passage, docs_url)
+        text = f"[{number}] {escape(label)}"
+        lines.append(f"<{url.replace('|', '%7C').replace('>', '%3E')}|{text}>" if url else f"{text} · `{escape(passage.doc_id)}`")
+    if not lines:
+        return []
+    if len(lines) > MAX_CONTEXT_ELEMENTS:  # Slack allows 10 elements: fold the rest into one
+        lines = lines[: MAX_CONTEXT_ELEMENTS - 1] + ["\n".join(lines[MAX_CONTEXT_ELEMENTS - 1 :])]
+    return [{"type": "context", "elements": [{"type": "mrkdwn", "text": line} for line in lines]}]
+
+
+def build_feedback_blocks(answer_id: str) -> list[dict[str, Any]]:
+    """Thumbs up / down under an answer; the click arrives as a block action with `up:` or `down:` + id."""
+    return [
+        {
+            "type": "context_actions",
+            "elements": [
+                {
+                    "type": "feedback_buttons",
+                    "action_id": FEEDBACK_ACTION,
+                    "positive_button": {"text": {"type": "plain_text", "text": "Helpful"}, "value": f"up:{answer_id}",
+                                        "accessibility_label": "Mark this answer as helpful"},
+                    "negative_button": {"text": {"type": "plain_text", "text": "Not helpful"}, "value": f"down:{answer_id}",
+                                        "accessibility_label": "Mark this answer as not helpful"},
+                }
+            ],
+        }
+    ]
+
+
+HELP_TEXT = (
+    "*Hi, I'm Curator.* I can:\n"
+    "• *Answer* questions from our knowledge base, with sources: just ask, here or with `/ask`.\n"
+    "• *Draw* an image: start a message with `draw …` (works in threads) or use `/draw`.\n"
+    "• *Find* related documents and images: upload an image, or say `find …` / use `/find`.\n"
+    "In a channel, @mention me; in a thread I've joined, just reply."
+)
+
+
+def build_help_blocks() -> list[dict[str, Any]]:
+    """What Curator can do, as one section."""
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": HELP_TEXT}}]

@@ -1,0 +1,83 @@
+"""Small durable state the bot needs between events: delivered events, threads joined, answers, feedback.
+
+SQLite by default. Every method is one short transaction keyed so that a shared database can replace this
+class when several bot replicas run (the claim in `claim_event` is an atomic insert).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+EVENT_TTL_S = 24 * 3600  # Slack retries within minutes; a day of event ids is plenty
+
+_SCHEMA = [
+    "CREATE TABLE IF NOT EXISTS events (event_id TEXT PRIMARY KEY, seen_at REAL)",
+    "CREATE TABLE IF NOT EXISTS threads (channel TEXT, thread_ts TEXT, joined_at REAL, PRIMARY KEY (channel, thread_ts))",
+    "CREATE TABLE IF NOT EXISTS answers (answer_id TEXT PRIMARY KEY, channel TEXT, thread_ts TEXT, question TEXT,"
+    " cited TEXT, answered_at REAL)",
+    "CREATE TABLE IF NOT EXISTS feedback (answer_id TEXT, user TEXT, vote TEXT, channel TEXT, message_ts TEXT,"
+    " recorded_at REAL, PRIMARY KEY (answer_id, user))",
+]
+
+
+class StateStore:
+    """SQLite-backed bot state, safe to share between listener threads."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=10)
+        self._lock = threading.Lock()
+        with self._lock, self._db:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            for statement in _SCHEMA:
+                self._db.execute(statement)
+
+    def claim_event(self, event_id: str) -> bool:
+        """True the first time an event id is seen; False for a duplicate delivery or a retry of it."""
+        now = time.time()
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM events WHERE seen_at < ?", (now - EVENT_TTL_S,))
+            cursor = self._db.execute("INSERT OR IGNORE INTO events VALUES (?, ?)", (event_id, now))
+            return cursor.rowcount == 1
+
+    def join_thread(self, channel: str, thread_ts: str) -> None:
+        """Remember that the bot takes part in this thread, so follow-ups need no new @mention."""
+        with self._lock, self._db:
+            self._db.execute("INSERT OR IGNORE INTO threads VALUES (?, ?, ?)", (channel, thread_ts, time.time()))
+
+    def in_thread(self, channel: str, thread_ts: str) -> bool:
+        """Whether the bot has replied in this thread before."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT 1 FROM threads WHERE channel = ? AND thread_ts = ?", (channel, thread_ts)
+            ).fetchone()
+        return row is not None
+
+    def record_answer(self, answer_id: str, channel: str, thread_ts: str, question: str, cited: list[str]) -> None:
+        """Keep what was asked and which documents the answer cited, so feedback can be traced to it."""
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
+                (answer_id, channel, thread_ts, question, "\n".join(cited), time.time()),
+            )
+
+    def record_feedback(self, answer_id: str, user: str, vote: str, channel: str, message_ts: str) -> None:
+        """Store a user's vote on an answer; a second click by the same user replaces the first."""
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO feedback VALUES (?, ?, ?, ?, ?, ?)",
+                (answer_id, user, vote, channel, message_ts, time.time()),
+            )
+
+    def feedback(self, answer_id: str) -> dict[str, str]:
+        """Votes on one answer, by user."""
+        with self._lock:
+            rows = self._db.execute("SELECT user, vote FROM feedback WHERE answer_id = ?", (answer_id,)).fetchall()
+        return dict(rows)
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
