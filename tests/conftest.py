@@ -64,3 +64,16 @@ def manifest(tmp_path: Path) -> Manifest:
 def make_store(client, embedder, base: str = "kb") -> ChunkStore:
     """A store for `embedder`'s space in `client`."""
     return ChunkStore(client, base, embedder.model_id, embedder.dimension)
+
+
+@pytest.fixture(scope="session")
+def sample_kb(tmp_path_factory):
+    """The sample knowledge base, ingested once per session with the offline providers."""
+    from bot.services import build_knowledge_base
+
+    settings = Settings(_env_file=None, CURATOR_DATA_DIR=tmp_path_factory.mktemp("sample-kb"))
+    knowledge_base = build_knowledge_base(settings)
+    report = knowledge_base.ingestor().run([SAMPLE_KB])
+    assert len(report.added) == 20 and not report.skipped, "every sample document ingests cleanly"
+    yield knowledge_base
+    knowledge_base.close()

@@ -6,23 +6,16 @@ import json
 
 import pytest
 
-from bot.config import Settings
 from bot.providers.base import NOT_IN_KB
-from bot.services import build_knowledge_base
-from tests.conftest import REPO, SAMPLE_KB
+from tests.conftest import REPO
 
 QUESTIONS = [json.loads(line) for line in (REPO / "examples/eval/questions.jsonl").read_text().splitlines() if line.strip()]
 ABSENT = [json.loads(line) for line in (REPO / "examples/eval/absent.jsonl").read_text().splitlines() if line.strip()]
 
 
-@pytest.fixture(scope="module")
-def kb(tmp_path_factory):
-    settings = Settings(_env_file=None, CURATOR_DATA_DIR=tmp_path_factory.mktemp("data"))
-    knowledge_base = build_knowledge_base(settings)
-    report = knowledge_base.ingestor().run([SAMPLE_KB])
-    assert len(report.added) == 20 and not report.skipped
-    yield knowledge_base
-    knowledge_base.close()
+@pytest.fixture
+def kb(sample_kb):
+    return sample_kb
 
 
 def top_documents(kb, question: str, k: int = 3, **kwargs) -> list[str]:

@@ -1,0 +1,100 @@
+"""Helpers for whole-app tests: the real Bolt app against the Slack emulator, with signed requests."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from urllib.parse import urlencode
+
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_sdk.signature import SignatureVerifier
+
+from bot.app import build_app
+from bot.config import Settings
+from bot.console.emulator import SlackEmulator
+from bot.kb.ask import AskService
+from bot.providers.base import Passage, Turn
+from bot.services import KnowledgeBase, Services
+from bot.state import StateStore
+
+SIGNING_SECRET = "test-signing-secret"
+
+
+def slack_settings(emulator: SlackEmulator, data_dir: Path, **values) -> Settings:
+    """Settings that point Curator's Slack client at the emulator."""
+    return Settings(
+        _env_file=None, CURATOR_DATA_DIR=data_dir, SLACK_BOT_TOKEN=emulator.bot_token,
+        SLACK_API_URL=emulator.api_url, SLACK_SIGNING_SECRET=SIGNING_SECRET, **values,
+    )
+
+
+def make_services(settings: Settings, kb: KnowledgeBase, answerer=None) -> Services:
+    """Services over a shared knowledge base, optionally answering with another answerer."""
+    if answerer is not None:
+        kb = KnowledgeBase(kb.settings, kb.providers, kb.store, kb.manifest,
+                           AskService(kb.store, kb.providers.embedder, answerer))
+    return Services(settings, kb, StateStore(settings.state_path))
+
+
+def make_app(settings: Settings, services: Services) -> App:
+    """The real Curator app as `curator serve` builds it."""
+    return build_app(settings, services)
+
+
+def signed_headers(raw: str, content_type: str, timestamp: int | None = None, secret: str = SIGNING_SECRET) -> dict:
+    """Headers Slack sends with a request body, signed with `secret`."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=raw)
+    return {"content-type": [content_type], "x-slack-signature": [signature], "x-slack-request-timestamp": [ts]}
+
+
+def encode(payload: dict) -> tuple[str, str]:
+    """The raw body and content type Slack would send for an emulator payload."""
+    if "command" in payload:
+        return urlencode(payload), "application/x-www-form-urlencoded"
+    if payload.get("type") in ("block_actions", "view_submission"):
+        return urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+    return json.dumps(payload), "application/json"
+
+
+def dispatch(app: App, payload: dict, extra_headers: dict | None = None, **sign) -> BoltResponse:
+    """Send a payload to the app as a signed HTTP request."""
+    raw, content_type = encode(payload)
+    headers = signed_headers(raw, content_type, **sign) | (extra_headers or {})
+    return app.dispatch(BoltRequest(body=raw, headers=headers))
+
+
+def bot_replies(emulator: SlackEmulator, channel: str, thread_ts: str) -> list:
+    """The bot's messages in a thread."""
+    return [m for m in emulator.messages(channel, thread_ts=thread_ts) if m.bot_id]
+
+
+def wait_for_reply(emulator: SlackEmulator, channel: str, thread_ts: str, count: int = 1, timeout: float = 20):
+    """Wait until the bot has finished `count` replies in the thread, and return them."""
+    def done() -> bool:
+        replies = bot_replies(emulator, channel, thread_ts)
+        return len(replies) >= count and not any(m.streaming for m in replies)
+
+    assert emulator.wait_for(done, timeout=timeout), f"no reply in {channel}/{thread_ts}: {emulator.calls[-5:]}"
+    return bot_replies(emulator, channel, thread_ts)
+
+
+class ScriptedAnswerer:
+    """Answers with fixed pieces (optionally slowly, or failing), for tests of the Slack side."""
+
+    def __init__(self, pieces: Sequence[str] = ("Use the NW-SSL profile [1].",), delay: float = 0.0,
+                 error: Exception | None = None) -> None:
+        self.pieces = list(pieces)
+        self.delay = delay
+        self.error = error
+        self.histories: list[list[Turn]] = []
+
+    def stream_answer(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> Iterator[str]:
+        self.histories.append(list(history))
+        if self.delay:
+            time.sleep(self.delay)
+        yield from self.pieces
+        if self.error:
+            raise self.error
