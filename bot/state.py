@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 EVENT_TTL_S = 24 * 3600  # Slack retries within minutes; a day of event ids is plenty
+PURGE_EVERY_S = 600
 
 _SCHEMA = [
     "CREATE TABLE IF NOT EXISTS events (event_id TEXT PRIMARY KEY, seen_at REAL)",
@@ -30,8 +31,12 @@ class StateStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, check_same_thread=False, timeout=10)
         self._lock = threading.Lock()
+        self._purged_at = 0.0
         with self._lock, self._db:
             self._db.execute("PRAGMA journal_mode=WAL")
+            # WAL + NORMAL: commits don't fsync; a power cut can lose the last moments of state, which for
+            # de-dup and feedback is the right trade for a fast ack path.
+            self._db.execute("PRAGMA synchronous=NORMAL")
             for statement in _SCHEMA:
                 self._db.execute(statement)
 
@@ -39,8 +44,10 @@ class StateStore:
         """True the first time an event id is seen; False for a duplicate delivery or a retry of it."""
         now = time.time()
         with self._lock, self._db:
-            self._db.execute("DELETE FROM events WHERE seen_at < ?", (now - EVENT_TTL_S,))
             cursor = self._db.execute("INSERT OR IGNORE INTO events VALUES (?, ?)", (event_id, now))
+            if now - self._purged_at > PURGE_EVERY_S:
+                self._db.execute("DELETE FROM events WHERE seen_at < ?", (now - EVENT_TTL_S,))
+                self._purged_at = now
             return cursor.rowcount == 1
 
     def join_thread(self, channel: str, thread_ts: str) -> None:
