@@ -32,6 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--http", action="store_true", help="serve POST /slack/events and GET /healthz")
     serve.add_argument("--host", default="0.0.0.0", help="HTTP bind address (default 0.0.0.0)")
     serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+
+    console = commands.add_parser("console", help="chat with the bot in the terminal, no Slack workspace needed")
+    console.add_argument("--files-dir", type=Path, metavar="DIR",
+                         help="where files the bot uploads are saved (default: CURATOR_DATA_DIR/console-files)")
     return parser
 
 
@@ -50,6 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot import cli_serve
 
         return cli_serve.run(args, settings)
+    if args.command == "console":
+        from bot import cli_console
+
+        return cli_console.run(args, settings)
     from bot import cli_kb
 
     return cli_kb.run(args, settings)

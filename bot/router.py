@@ -31,6 +31,7 @@ _HELP_ONLY = re.compile(r"^(?:help|\?|what can you do)[\s?!.]*$", re.IGNORECASE)
 # "find out ..." is a question in disguise, not a search request.
 _FIND_IS_QUESTION = re.compile(r"^(?:out\b|how\b|why\b|whether\b)", re.IGNORECASE)
 _COMMANDS = {"/ask": Kind.ASK, "/draw": Kind.DRAW, "/find": Kind.FIND}
+SLASH_COMMANDS = ("/ask", "/draw", "/find", "/curator")  # as declared in manifest.yml
 
 
 def strip_mentions(text: str) -> str:

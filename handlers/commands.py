@@ -10,13 +10,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.assistant import Curator
-from bot.router import Kind, route
+from bot.router import SLASH_COMMANDS, Kind, route
 from bot.services import Services
 from bot.slack.blocks import HELP_TEXT, build_help_blocks
 from bot.slack.format import escape
 from bot.slack.message import from_command
 
-COMMANDS = ("/ask", "/draw", "/find", "/curator")
 _ECHO = {Kind.ASK: "asked", Kind.DRAW: "asked for a drawing of", Kind.FIND: "is looking for"}
 USAGE = {
     "/ask": "Ask me a question, e.g. `/ask how do I fix VPN error 809?`",
@@ -50,7 +49,7 @@ def register(app: App, services: Services) -> None:
                                        command=f"/{intent.kind.value}")
         curator.handle(threaded, client, context.bot_user_id or "")
 
-    for command in COMMANDS:
+    for command in SLASH_COMMANDS:
         app.command(command)(handle_command)
 
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import struct
 import urllib.error
 import urllib.request
-import zlib
 
 import pytest
 from slack_bolt import App, BoltRequest
@@ -14,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.console.emulator import SlackEmulator
+from tests.fakes.images import tiny_png
 
 FEEDBACK = {"type": "context_actions", "elements": [{
     "type": "feedback_buttons", "action_id": "feedback",
@@ -21,15 +20,6 @@ FEEDBACK = {"type": "context_actions", "elements": [{
     "negative_button": {"text": {"type": "plain_text", "text": "Bad"}, "value": "bad"}}]}
 BUTTON = {"type": "actions", "block_id": "choices", "elements": [
     {"type": "button", "action_id": "regenerate", "value": "again", "text": {"type": "plain_text", "text": "Again"}}]}
-
-
-def tiny_png(width: int = 3, height: int = 2) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\0" + b"\xff\0\0" * width for _ in range(height))
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
 def fetch(url: str, token: str | None) -> tuple[str, bytes]:
@@ -112,7 +102,7 @@ def test_files_upload_v2_lands_in_thread_and_downloads_only_with_token(slack, cl
     assert reply.text == "Here it is"
     [shared] = reply.files
     assert shared["id"] == result["file"]["id"]
-    assert (shared["mimetype"], shared["original_w"], shared["original_h"]) == ("image/png", 3, 2)
+    assert (shared["mimetype"], shared["original_w"], shared["original_h"]) == ("image/png", 8, 8)
     assert fetch(shared["url_private_download"], slack.bot_token) == ("image/png", image)
     content_type, page = fetch(shared["url_private"], None)
     assert content_type.startswith("text/html") and image not in page

@@ -8,7 +8,8 @@ import httpx2
 import pytest
 from google.genai import errors, types
 
-from tests.fakes.gemini_api import FakeGemini, tiny_png
+from tests.fakes.gemini_api import FakeGemini
+from tests.fakes.images import tiny_png
 from tests.fakes.gemini_clients import api_key_client, vertex_client
 
 

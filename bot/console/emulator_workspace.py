@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import mimetypes
 import re
+import secrets
 import struct
 import time
 import uuid
@@ -97,6 +98,7 @@ class Workspace:
         self.suggested_prompts: dict[str, dict] = {}
         self._last_us = 0
         self._seq = 0
+        self._run = secrets.token_hex(2).upper()  # ids from different runs never collide
 
     # ids and timestamps
 
@@ -106,8 +108,9 @@ class Workspace:
         return f"{self._last_us // 1_000_000}.{self._last_us % 1_000_000:06d}"
 
     def new_id(self, prefix: str) -> str:
+        """A fresh id; unique across runs too, so saved files and the bot's event de-dup never collide."""
         self._seq += 1
-        return f"{prefix}{self._seq:09d}"
+        return f"{prefix}{self._run}{self._seq:06d}"
 
     # messages
 

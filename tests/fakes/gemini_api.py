@@ -70,13 +70,13 @@ import json
 import math
 import re
 import socket
-import struct
 import threading
-import zlib
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+from .images import tiny_png
 
 ACCESS_TOKEN = "fake-token"
 MAX_BATCH = 100
@@ -136,16 +136,6 @@ def error_body(status: int, message: str | None = None, details: list | None = N
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def tiny_png(width: int = 8, height: int = 8, rgb: tuple[int, int, int] = (200, 40, 40)) -> bytes:
-    """A valid, solid-colour RGB PNG."""
-    def chunk(tag: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
-    raw = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n"
-            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
 def _png_for(prompt: str) -> bytes:

@@ -1,0 +1,62 @@
+"""`curator console`: the real Curator app against a local Slack emulator, chatted with in the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import SecretStr
+
+from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Build the services and app as `serve` does, point them at the emulator, and chat until /quit."""
+    from bot.app import build_app
+    from bot.console.emulator import SlackEmulator
+    from bot.console.repl import ConsoleSession
+
+    with tempfile.TemporaryDirectory(prefix="curator-console-") as scratch:
+        try:
+            services = _console_services(settings, Path(scratch))
+        except RuntimeError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        try:
+            _print_notices(services)
+            with SlackEmulator(files_dir=args.files_dir or settings.curator_data_dir / "console-files") as emulator:
+                slack_settings = settings.model_copy(
+                    update={"slack_api_url": emulator.api_url, "slack_bot_token": SecretStr(emulator.bot_token)}
+                )
+                ConsoleSession(build_app(slack_settings, services), emulator, sys.stdin, sys.stdout).run()
+        finally:
+            services.close()
+    return 0
+
+
+def _console_services(settings: Settings, scratch: Path) -> Services:
+    """The knowledge base as `serve` opens it, with a throwaway bot state.
+
+    The emulated workspace lives only as long as the console, so its threads, answers and feedback are
+    kept apart from the real bot's state.
+    """
+    from bot.services import Services, build_knowledge_base
+    from bot.state import StateStore
+
+    return Services(settings, build_knowledge_base(settings), StateStore(scratch / "state.sqlite3"))
+
+
+def _print_notices(services: Services) -> None:
+    if services.kb.providers.local:
+        from bot.providers.factory import LOCAL_NOTICE
+
+        print(LOCAL_NOTICE, file=sys.stderr)
+    if not services.kb.store.count():
+        print(f"The knowledge base '{services.kb.store.base}' is empty, so Curator can't answer questions yet. "
+              "Fill it first, e.g. `curator ingest examples/kb`.", file=sys.stderr)
