@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 
 from bot.conversation import thread_history
+from bot.imaging.params import USAGE as DRAW_USAGE
+from bot.imaging.params import DrawParamError, parse_draw
 from bot.kb.ask import InvalidQuestion
 from bot.kb.store import KnowledgeBaseError
 from bot.providers.base import ProviderError
@@ -21,7 +23,6 @@ from bot.slack.reply import ThreadReply
 log = logging.getLogger(__name__)
 
 SOON = {
-    Kind.DRAW: "Drawing is coming soon: I'll be able to make images with Google's image models right here.",
     Kind.FIND: "Finding related documents and images for uploads is coming soon. Meanwhile, ask me a question.",
 }
 
@@ -34,16 +35,22 @@ class Curator:
 
     def handle(self, message: IncomingMessage, client: WebClient, bot_user_id: str = "") -> None:
         """Route and serve one message in its thread; every outcome is a visible reply."""
-        intent = route(message.text, has_files=bool(message.files), command=message.command)
+        drawing = self.services.draw.records.last_in_thread(message.channel, message.thread_ts) if message.in_thread else None
+        intent = route(message.text, has_files=bool(message.files), command=message.command,
+                       thread_has_image=drawing is not None)
         reply = ThreadReply(client, message.channel, message.thread_ts, message.ts, message.team, message.user)
         try:
             if intent.kind is Kind.ASK:
                 self._ask(intent, message, reply, bot_user_id)
+            elif intent.kind is Kind.DRAW:
+                self._draw(intent, message, reply)
+            elif intent.kind is Kind.EDIT and drawing is not None:
+                self.services.draw.edit(reply, message.user, drawing, intent.text)
             elif intent.kind is Kind.HELP:
                 reply.post(HELP_TEXT, blocks=build_help_blocks())
             else:
                 reply.post(SOON[intent.kind])
-        except (InvalidQuestion, KnowledgeBaseError, ProviderError) as exc:
+        except (InvalidQuestion, DrawParamError, KnowledgeBaseError, ProviderError) as exc:
             reply.error(str(exc))
         except Exception:
             error_id = uuid.uuid4().hex[:8]
@@ -55,6 +62,12 @@ class Curator:
         finally:
             reply.done()
             self.services.state.join_thread(message.channel, message.thread_ts)
+
+    def _draw(self, intent: Intent, message: IncomingMessage, reply: ThreadReply) -> None:
+        if not intent.text:
+            reply.post(f"Tell me what to draw, e.g. `draw a lighthouse at dusk --ar 16:9`.\n{DRAW_USAGE}")
+            return
+        self.services.draw.draw(reply, message.user, parse_draw(intent.text))
 
     def _ask(self, intent: Intent, message: IncomingMessage, reply: ThreadReply, bot_user_id: str) -> None:
         reply.acknowledge("is searching the knowledge base…")

@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     console = commands.add_parser("console", help="chat with the bot in the terminal, no Slack workspace needed")
     console.add_argument("--files-dir", type=Path, metavar="DIR",
                          help="where files the bot uploads are saved (default: CURATOR_DATA_DIR/console-files)")
+    usage = commands.add_parser("usage", help="drawing usage: images, tokens and estimated cost per user and day")
+    usage.add_argument("--days", type=int, default=30, help="how many days back (default 30)")
+    commands.add_parser("doctor", help="check every configured model, credential and service, and say what works")
     return parser
 
 
@@ -50,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"Configuration error:\n{_explain(exc)}", file=sys.stderr)
         return 2
+    if args.command == "usage":
+        from bot import cli_usage
+
+        return cli_usage.run(args, settings)
     if args.command == "serve":
         from bot import cli_serve
 
@@ -58,6 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot import cli_console
 
         return cli_console.run(args, settings)
+    if args.command == "doctor":
+        from bot import cli_doctor
+
+        return cli_doctor.run(args, settings)
     from bot import cli_kb
 
     return cli_kb.run(args, settings)

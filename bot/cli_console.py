@@ -46,10 +46,13 @@ def _console_services(settings: Settings, scratch: Path) -> Services:
     The emulated workspace lives only as long as the console, so its threads, answers and feedback are
     kept apart from the real bot's state.
     """
-    from bot.services import Services, build_knowledge_base
+    from bot.imaging.factory import build_image_generator
+    from bot.services import Services, build_draw_service, build_knowledge_base
     from bot.state import StateStore
 
-    return Services(settings, build_knowledge_base(settings), StateStore(scratch / "state.sqlite3"))
+    kb = build_knowledge_base(settings)
+    draw = build_draw_service(settings, kb, build_image_generator(settings))
+    return Services(settings, kb, StateStore(scratch / "state.sqlite3"), draw)
 
 
 def _print_notices(services: Services) -> None:

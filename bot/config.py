@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     embedding_model: str = Field(default="gemini-embedding-2", validation_alias="EMBEDDING_MODEL")
     embedding_dim: int = Field(default=768, validation_alias="EMBEDDING_DIM")
     answer_model: str = Field(default="gemini-2.5-flash", validation_alias="ANSWER_MODEL")
+    image_model: str = Field(default="gemini-2.5-flash-image", validation_alias="IMAGE_MODEL")
     google_timeout_s: float = Field(default=60.0, gt=0, validation_alias="GOOGLE_TIMEOUT_S")
     google_retry_attempts: int = Field(default=4, ge=1, le=10, validation_alias="GOOGLE_RETRY_ATTEMPTS")
     google_retry_initial_delay_s: float = Field(
@@ -48,6 +49,10 @@ class Settings(BaseSettings):
     slack_timeout_s: int = Field(default=15, gt=0, validation_alias="SLACK_TIMEOUT_S")
     slack_workers: int = Field(default=64, ge=1, le=512, validation_alias="SLACK_WORKERS")
     docs_url: str | None = Field(default=None, validation_alias="CURATOR_DOCS_URL")
+
+    # Drawing: fairness and cost.
+    image_quota_per_user_per_day: int = Field(default=25, ge=0, validation_alias="IMAGE_QUOTA_PER_USER_PER_DAY")
+    image_concurrency: int = Field(default=4, ge=1, le=64, validation_alias="IMAGE_CONCURRENCY")
 
     curator_data_dir: Path = Field(default=DEFAULT_DATA_DIR, validation_alias="CURATOR_DATA_DIR")
     collection: str = Field(default="kb", validation_alias="CURATOR_COLLECTION")
@@ -84,6 +89,11 @@ class Settings(BaseSettings):
     def state_path(self) -> Path:
         """The bot's state database (delivered events, threads joined, feedback)."""
         return self.curator_data_dir / "state.sqlite3"
+
+    @property
+    def images_dir(self) -> Path:
+        """Where generated images are kept (the library of past drawings)."""
+        return self.curator_data_dir / "images"
 
     @property
     def manifest_path(self) -> Path:

@@ -14,6 +14,7 @@ class Kind(StrEnum):
     DRAW = "draw"
     FIND = "find"
     HELP = "help"
+    EDIT = "edit"  # change the last image of the thread
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,12 @@ _VERB = re.compile(r"^/?(draw|find|ask|help)\b[\s:,\-–—]*(.*)$", re.IGNORECA
 _HELP_ONLY = re.compile(r"^(?:help|\?|what can you do)[\s?!.]*$", re.IGNORECASE)
 # "find out ..." is a question in disguise, not a search request.
 _FIND_IS_QUESTION = re.compile(r"^(?:out\b|how\b|why\b|whether\b)", re.IGNORECASE)
+# In a thread with an image, a reply that reads like a question is still a question, not an edit.
+_QUESTION = re.compile(
+    r"(\?\s*$)|^(?:how|what|why|when|where|who|whom|which|whose|is|are|was|were|can|could|do|does|did|should|"
+    r"would|will|may|might|has|have|any|ask)\b",
+    re.IGNORECASE,
+)
 _COMMANDS = {"/ask": Kind.ASK, "/draw": Kind.DRAW, "/find": Kind.FIND}
 SLASH_COMMANDS = ("/ask", "/draw", "/find", "/curator")  # as declared in manifest.yml
 
@@ -39,8 +46,11 @@ def strip_mentions(text: str) -> str:
     return _MENTION.sub("", text or "").strip()
 
 
-def route(text: str, has_files: bool = False, command: str | None = None) -> Intent:
-    """Route a slash command or a message; explicit forms win, files alone mean find, the rest is a question."""
+def route(text: str, has_files: bool = False, command: str | None = None, thread_has_image: bool = False) -> Intent:
+    """Route a slash command or a message; explicit forms win, files alone mean find, the rest is a question.
+
+    In a thread whose last drawing is there to change, an instruction ("make the sky purple") is an edit.
+    """
     text = strip_mentions(text)
     if command in _COMMANDS:
         return Intent(_COMMANDS[command], text)
@@ -59,4 +69,6 @@ def route(text: str, has_files: bool = False, command: str | None = None) -> Int
             return Intent(Kind.ASK, rest)
     if has_files:
         return Intent(Kind.FIND, text)
+    if thread_has_image and text and not _QUESTION.search(text):
+        return Intent(Kind.EDIT, text)
     return Intent(Kind.ASK, text)

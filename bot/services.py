@@ -6,6 +6,11 @@ from dataclasses import dataclass
 from functools import partial
 
 from bot.config import Settings
+from bot.imaging.base import ImageGenerator
+from bot.imaging.flow import DrawService
+from bot.imaging.library import ImageLibrary
+from bot.imaging.queue import DrawQueue
+from bot.imaging.records import DrawingRecords
 from bot.kb.ask import AskService
 from bot.kb.ingest import Ingestor
 from bot.kb.manifest import Manifest
@@ -48,18 +53,31 @@ def build_knowledge_base(settings: Settings, collection: str | None = None) -> K
 
 @dataclass
 class Services:
-    """What the Slack bot needs: settings, the knowledge base and its own state."""
+    """What the Slack bot needs: settings, the knowledge base, drawing, and its own state."""
 
     settings: Settings
     kb: KnowledgeBase
     state: StateStore
+    draw: DrawService
 
     def close(self) -> None:
-        """Release the knowledge base and the state database."""
+        """Release the knowledge base and the databases."""
         self.kb.close()
         self.state.close()
+        self.draw.records.close()
+
+
+def build_draw_service(settings: Settings, kb: KnowledgeBase, generator: ImageGenerator | None) -> DrawService:
+    """Drawing with `generator` (None: offline), its records, queue and the image library."""
+    records = DrawingRecords(settings.state_path, settings.images_dir)
+    library = ImageLibrary(kb.store, kb.providers.embedder)
+    return DrawService(settings, generator, records, DrawQueue(settings.image_concurrency), library)
 
 
 def build_services(settings: Settings) -> Services:
-    """The knowledge base and the bot state for one Settings."""
-    return Services(settings, build_knowledge_base(settings), StateStore(settings.state_path))
+    """The knowledge base, drawing and the bot state for one Settings."""
+    from bot.imaging.factory import build_image_generator
+
+    kb = build_knowledge_base(settings)
+    draw = build_draw_service(settings, kb, build_image_generator(settings))
+    return Services(settings, kb, StateStore(settings.state_path), draw)

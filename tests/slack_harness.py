@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.console.emulator import SlackEmulator
 from bot.kb.ask import AskService
 from bot.providers.base import Passage, Turn
-from bot.services import KnowledgeBase, Services
+from bot.services import KnowledgeBase, Services, build_draw_service
 from bot.state import StateStore
 
 SIGNING_SECRET = "test-signing-secret"
@@ -30,12 +30,12 @@ def slack_settings(emulator: SlackEmulator, data_dir: Path, **values) -> Setting
     )
 
 
-def make_services(settings: Settings, kb: KnowledgeBase, answerer=None) -> Services:
-    """Services over a shared knowledge base, optionally answering with another answerer."""
+def make_services(settings: Settings, kb: KnowledgeBase, answerer=None, generator=None) -> Services:
+    """Services over a shared knowledge base, optionally answering or drawing with test doubles."""
     if answerer is not None:
         kb = KnowledgeBase(kb.settings, kb.providers, kb.store, kb.manifest,
                            AskService(kb.store, kb.providers.embedder, answerer))
-    return Services(settings, kb, StateStore(settings.state_path))
+    return Services(settings, kb, StateStore(settings.state_path), build_draw_service(settings, kb, generator))
 
 
 def make_app(settings: Settings, services: Services) -> App:

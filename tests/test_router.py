@@ -83,3 +83,29 @@ def test_slash_commands_are_explicit(command, text, kind, rest):
 
 def test_strip_mentions_only_removes_leading_mentions():
     assert strip_mentions("<@U1> <@U2> hi <@U3>") == "hi <@U3>"
+
+
+IN_AN_IMAGE_THREAD = [
+    ("make the sky purple", Kind.EDIT, "make the sky purple"),
+    ("add a red balloon on the left", Kind.EDIT, "add a red balloon on the left"),
+    ("Make it look like a watercolor painting", Kind.EDIT, "Make it look like a watercolor painting"),
+    ("remove the text", Kind.EDIT, "remove the text"),
+    ("brighter please", Kind.EDIT, "brighter please"),
+    ("can you make it darker?", Kind.ASK, "can you make it darker?"),
+    ("what is the per diem in London?", Kind.ASK, "what is the per diem in London?"),
+    ("How do I expense this", Kind.ASK, "How do I expense this"),
+    ("is this on brand", Kind.ASK, "is this on brand"),
+    ("draw a new one: a fox", Kind.DRAW, "a new one: a fox"),
+    ("find similar diagrams", Kind.FIND, "similar diagrams"),
+    ("help", Kind.HELP, ""),
+    ("", Kind.ASK, ""),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "rest"), IN_AN_IMAGE_THREAD)
+def test_in_a_thread_with_an_image_instructions_edit_it_and_questions_stay_questions(text, kind, rest):
+    assert route(text, thread_has_image=True) == Intent(kind, rest)
+
+
+def test_without_an_image_in_the_thread_an_instruction_is_a_question():
+    assert route("make the sky purple") == Intent(Kind.ASK, "make the sky purple")

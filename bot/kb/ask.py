@@ -75,7 +75,8 @@ class AskService:
     ) -> list[Passage]:
         """The passages most relevant to `question`."""
         self._store.check_ready()
-        return self._store.search(self._embedder.embed_query(question), question, limit=limit, mode=mode, tags=tags)
+        vector = self._embedder.embed_query(question)
+        return self._store.search(vector, question, limit=limit, mode=mode, tags=tags, modality="text")
 
     def ask(self, question: str, history: Sequence[Turn] = (), tags: Sequence[str] = ()) -> AnswerStream:
         """Retrieve and start streaming an answer; raises InvalidQuestion or KnowledgeBaseError first."""

@@ -100,7 +100,7 @@ class Ingestor:
             if on_file:
                 on_file(file)
         self._flush(report)
-        self._prune(paths, {f.source for f in files}, known, report)
+        self._prune(paths, {f.source for f in files}, report)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -114,8 +114,8 @@ class Ingestor:
             document = load_document(file.path, data)
         except SkipFile as skip:
             report.skipped.append((file.doc_id, str(skip)))
-            if known:  # it was indexed before; its old text no longer reflects the file
-                self._remove(file.source, file.doc_id, report, listed=False)
+            # Whatever an earlier (or killed) run stored for this file no longer reflects it.
+            self._remove(file.source, file.doc_id, report, listed=False)
             return
         report.notes += [(file.doc_id, note) for note in document.notes]
         chunks = chunk_document(document)
@@ -149,25 +149,28 @@ class Ingestor:
         """Store buffered chunks, drop the versions they replace, then record them in the manifest."""
         if not self._pending:
             return
+        self._manifest.intend(self._store.name, [pending.entry for pending in self._pending])
         self._store.upsert([record for pending in self._pending for record in pending.records])
         for pending in self._pending:
-            self._store.delete_source(pending.file.source, keep_hash=pending.entry.content_hash)
+            self._delete_versions(pending.file.source, keep_hash=pending.entry.content_hash)
             self._manifest.record(self._store.name, pending.entry, pending.terms)
             (report.added if pending.is_new else report.updated).append(pending.file.doc_id)
             report.chunks += len(pending.records)
         self._pending.clear()
 
-    def _prune(
-        self, paths: Sequence[Path], seen: set[str], known: dict[str, ManifestEntry], report: IngestReport
-    ) -> None:
+    def _delete_versions(self, source: str, keep_hash: str | None = None) -> None:
+        stale = [v for v in self._manifest.versions(self._store.name, source) if v.content_hash != keep_hash]
+        self._store.delete_versions([(v.source, v.content_hash, v.chunk_count) for v in stale])
+
+    def _prune(self, paths: Sequence[Path], seen: set[str], report: IngestReport) -> None:
         roots = [str(p.resolve()) for p in paths]
-        for source in known:
+        for source in self._manifest.sources(self._store.name):
             under_root = any(source == r or source.startswith(r.rstrip("/") + "/") for r in roots)
             if under_root and source not in seen:
                 self._remove(source, source, report, listed=True)
 
     def _remove(self, source: str, label: str, report: IngestReport, listed: bool) -> None:
-        self._store.delete_source(source)
+        self._delete_versions(source)
         self._manifest.forget(self._store.name, source)
         if listed:
             report.removed.append(label)

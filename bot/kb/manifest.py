@@ -1,7 +1,9 @@
 """The ingest manifest: which version (content hash) of each source file a collection holds, and its terms.
 
-The terms form the knowledge base's vocabulary, which tells the offline answerer when a question is about
-something the knowledge base never mentions.
+Before chunks are written, their version is noted as an intent; after, it becomes the file's entry. A run
+killed in between leaves intents behind, so the next run knows exactly which chunk ids may exist and can
+delete stale ones by id (no scan of the collection). The terms form the knowledge base's vocabulary, which
+tells the offline answerer when a question is about something the knowledge base never mentions.
 """
 
 from __future__ import annotations
@@ -34,6 +36,10 @@ class Manifest:
                 "CREATE TABLE IF NOT EXISTS files (collection TEXT, source TEXT, content_hash TEXT,"
                 " chunk_count INTEGER, PRIMARY KEY (collection, source))"
             )
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS intents (collection TEXT, source TEXT, content_hash TEXT,"
+                " chunk_count INTEGER, PRIMARY KEY (collection, source, content_hash))"
+            )
             self._db.execute("CREATE TABLE IF NOT EXISTS terms (collection TEXT, source TEXT, term TEXT)")
             self._db.execute("CREATE INDEX IF NOT EXISTS terms_by_term ON terms (collection, term)")
             self._db.execute("CREATE INDEX IF NOT EXISTS terms_by_source ON terms (collection, source)")
@@ -46,9 +52,37 @@ class Manifest:
             ).fetchall()
         return {row[0]: ManifestEntry(*row) for row in rows}
 
-    def record(self, collection: str, entry: ManifestEntry, terms: Iterable[str] = ()) -> None:
-        """Remember that `collection` now holds this version of the file, with these index terms."""
+    def intend(self, collection: str, entries: Iterable[ManifestEntry]) -> None:
+        """Note, before writing them, the versions whose chunks are about to be stored."""
         with self._lock, self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO intents VALUES (?, ?, ?, ?)",
+                [(collection, e.source, e.content_hash, e.chunk_count) for e in entries],
+            )
+
+    def versions(self, collection: str, source: str) -> list[ManifestEntry]:
+        """Every version of a file whose chunks may be stored: its entry and any unfinished intents."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT source, content_hash, chunk_count FROM files WHERE collection = ? AND source = ?"
+                " UNION SELECT source, content_hash, chunk_count FROM intents WHERE collection = ? AND source = ?",
+                (collection, source, collection, source),
+            ).fetchall()
+        return [ManifestEntry(*row) for row in rows]
+
+    def sources(self, collection: str) -> set[str]:
+        """Every file with stored chunks or unfinished intents."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT source FROM files WHERE collection = ? UNION SELECT source FROM intents WHERE collection = ?",
+                (collection, collection),
+            ).fetchall()
+        return {row[0] for row in rows}
+
+    def record(self, collection: str, entry: ManifestEntry, terms: Iterable[str] = ()) -> None:
+        """Remember that `collection` now holds this version of the file (and only it), with these terms."""
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM intents WHERE collection = ? AND source = ?", (collection, entry.source))
             self._db.execute(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
                 (collection, entry.source, entry.content_hash, entry.chunk_count),
@@ -73,7 +107,7 @@ class Manifest:
     def forget(self, collection: str, source: str | None = None) -> None:
         """Drop one file's entry, or the whole collection's when `source` is None."""
         with self._lock, self._db:
-            for table in ("files", "terms"):
+            for table in ("files", "intents", "terms"):
                 if source is None:
                     self._db.execute(f"DELETE FROM {table} WHERE collection = ?", (collection,))
                 else:

@@ -106,31 +106,32 @@ class ChunkStore:
         if points:
             self._client.upsert(self.name, points=points, wait=True)
 
-    def delete_source(self, source: str, keep_hash: str | None = None) -> None:
-        """Remove a source's chunks, except those of the `keep_hash` version."""
+    def delete_versions(self, versions: Sequence[tuple[str, str, int]]) -> None:
+        """Remove the chunks of (source, content hash, chunk count) versions, by their deterministic ids."""
         from qdrant_client import models
 
-        must = [models.FieldCondition(key="source", match=models.MatchValue(value=source))]
-        must_not = []
-        if keep_hash:
-            must_not.append(models.FieldCondition(key="content_hash", match=models.MatchValue(value=keep_hash)))
-        selector = models.FilterSelector(filter=models.Filter(must=must, must_not=must_not))
-        self._client.delete(self.name, points_selector=selector, wait=True)
+        ids = [point_id(source, content_hash, i) for source, content_hash, count in versions for i in range(count)]
+        if ids:
+            self._client.delete(self.name, points_selector=models.PointIdsList(points=ids), wait=True)
 
     def count(self) -> int:
         """How many chunks are stored (0 when the collection does not exist)."""
         return self._client.count(self.name, exact=True).count if self.exists() else 0
 
     def search(
-        self, vector: Vector, text: str, limit: int = 8, mode: SearchMode = "hybrid", tags: Sequence[str] = ()
+        self, vector: Vector, text: str, limit: int = 8, mode: SearchMode = "hybrid", tags: Sequence[str] = (),
+        modality: str | None = None,
     ) -> list[Passage]:
         """Top chunks by dense, sparse (BM25) or both fused with reciprocal rank fusion."""
         from qdrant_client import models
 
         self.check_ready()
-        query_filter = None
+        conditions = []
         if tags:
-            query_filter = models.Filter(must=[models.FieldCondition(key="tags", match=models.MatchAny(any=list(tags)))])
+            conditions.append(models.FieldCondition(key="tags", match=models.MatchAny(any=list(tags))))
+        if modality:
+            conditions.append(models.FieldCondition(key="modality", match=models.MatchValue(value=modality)))
+        query_filter = models.Filter(must=conditions) if conditions else None
         indices, values = sparse.query_vector(text)
         dense_query: dict[str, Any] = {"query": vector, "using": DENSE}
         sparse_query: dict[str, Any] = {"query": models.SparseVector(indices=indices, values=values), "using": SPARSE}
@@ -189,6 +190,7 @@ def _passage(payload: dict[str, Any], score: float) -> Passage:
         doc_id=payload.get("doc_id", ""),
         source=payload.get("source", ""),
         score=float(score),
+        modality=payload.get("modality", "text"),
     )
 
 

@@ -23,6 +23,7 @@ class Passage:
     doc_id: str
     source: str
     score: float = 0.0
+    modality: str = "text"  # "image" for pictures in the knowledge base
 
     @property
     def label(self) -> str:

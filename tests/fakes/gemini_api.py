@@ -40,6 +40,7 @@ Programming it (one-shot ``*_next`` calls queue up; ``op=`` restricts them to on
   ``fail_next(status, times, message, op, retry_delay)``, ``delay_next(seconds, times, op)``,
   ``set_answer(text | callable(body)->str | None)``, ``block_next(reason, times)``,
   ``block_candidate_next(reason, times)``, ``fail_mid_stream_next(after_chunks, status, message)``,
+  ``omit_image_next(times)`` (answer text only although IMAGE was asked for),
   ``set_imagen_mode("ok" | "filtered" | "partial" | "empty", reason)``,
   attributes ``known_models``, ``stream_chunk_words``, ``stream_chunk_delay``, ``access_token``.
 Inspection: ``requests`` (every request, a :class:`RecordedRequest` with method, path, query,
@@ -317,6 +318,11 @@ class FakeGemini:
         """Next generate calls: one candidate with ``finishReason`` = reason and no content."""
         self._queue("block_candidate", times, None, reason=reason)
 
+    def omit_image_next(self, times: int = 1) -> None:
+        """Next generate calls asking for IMAGE answer with text only (finishReason STOP), as an
+        image model does when it declines in words; combine with ``set_answer`` for the text."""
+        self._queue("no_image", times, None)
+
     def fail_mid_stream_next(self, after_chunks: int = 1, status: int = 500,
                              message: str | None = None) -> None:
         """Next streamGenerateContent sends ``after_chunks`` chunks, then
@@ -448,7 +454,7 @@ class FakeGemini:
         chunks = [{"candidates": [{"content": {"role": "model", "parts": [{"text": t}]},
                                    "index": 0}], **base} for t in texts]
         modalities = (body.get("generationConfig") or {}).get("responseModalities") or []
-        if "IMAGE" in modalities:
+        if "IMAGE" in modalities and self._take("no_image", req.op) is None:
             png = _png_for(" ".join(_texts(body.get("contents"))))
             chunks[-1]["candidates"][0]["content"]["parts"].append(
                 {"inlineData": {"mimeType": "image/png", "data": base64.b64encode(png).decode()}})

@@ -1,0 +1,1 @@
+"""Drawing: prompt parameters, image generators behind one protocol, and the draw flow."""

@@ -1,0 +1,68 @@
+"""The image generator protocol, the request it takes, what it returns, and its errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bot.providers.base import ProviderError
+
+ASPECT_RATIOS = ("1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "21:9", "5:4", "4:5")
+
+
+@dataclass(frozen=True)
+class DrawRequest:
+    """What to draw: the prompt and its parameters (already validated)."""
+
+    prompt: str
+    aspect_ratio: str = "1:1"
+    negative: str = ""  # --no: things to leave out
+    seed: int | None = None
+    count: int = 1  # --n: 1-4 images
+
+    def describe(self) -> str:
+        """The parameters as a user would type them, e.g. `--ar 16:9 --seed 7 --no text`."""
+        parts = [f"--ar {self.aspect_ratio}"]
+        if self.negative:
+            parts.append(f"--no {self.negative}")
+        if self.seed is not None:
+            parts.append(f"--seed {self.seed}")
+        if self.count > 1:
+            parts.append(f"--n {self.count}")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class GeneratedImage:
+    """One image as bytes, with its MIME type."""
+
+    data: bytes
+    mime_type: str = "image/png"
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    """The images a model returned, what it could not honour, and what it cost."""
+
+    images: list[GeneratedImage]
+    model: str
+    ignored: list[str] = field(default_factory=list)  # parameters this model does not support, e.g. "--seed"
+    tokens: int = 0  # output tokens billed, when the API reports them
+
+
+class ImageGenerator(Protocol):
+    """Makes and edits images with one model."""
+
+    model: str
+
+    def generate(self, request: DrawRequest) -> GenerationResult:
+        """Draw `request.count` images for the prompt and parameters."""
+        ...
+
+    def edit(self, image: GeneratedImage, instruction: str, request: DrawRequest) -> GenerationResult:
+        """Change `image` as `instruction` says, keeping `request`'s aspect ratio."""
+        ...
+
+
+class ImageBlocked(ProviderError):
+    """The model refused the prompt or filtered every image; the message says why."""

@@ -1,0 +1,158 @@
+"""The draw flow in Slack: quota, queue with visible position, progress, upload, controls, library."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.config import Settings
+from bot.imaging.base import DrawRequest, GenerationResult, ImageGenerator
+from bot.imaging.blocks import build_drawing_blocks, drawing_summary
+from bot.imaging.library import ImageLibrary
+from bot.imaging.queue import DrawQueue, QueueTimeout
+from bot.imaging.records import Drawing, DrawingRecords
+from bot.providers.base import ProviderError
+from bot.slack.format import escape
+from bot.slack.reply import ThreadReply
+
+log = logging.getLogger(__name__)
+
+PRICE_PER_IMAGE_USD = {"gemini-2.5-flash-image": 0.039}  # 1,290 output tokens at $30 per million
+PRICE_PER_OUTPUT_TOKEN_USD = 30 / 1_000_000
+DEFAULT_PRICE_PER_IMAGE_USD = 0.04
+VARIATION_INSTRUCTION = "Make a variation of this image: keep the subject and style, change the details."
+OFFLINE = (
+    "Drawing needs one of Google's image models. Set `GEMINI_API_KEY` (or Vertex AI with "
+    "`GOOGLE_GENAI_USE_VERTEXAI=true`) and `IMAGE_MODEL=gemini-2.5-flash-image`, then restart Curator."
+)
+
+Make = Callable[[], GenerationResult]
+
+
+@dataclass
+class DrawService:
+    """Draws, redraws and edits images for Slack users, fairly and within their quota."""
+
+    settings: Settings
+    generator: ImageGenerator | None
+    records: DrawingRecords
+    queue: DrawQueue
+    library: ImageLibrary
+
+    def draw(self, reply: ThreadReply, user: str, request: DrawRequest) -> None:
+        """A new drawing in the reply's thread."""
+        if self.generator is None:
+            self._offline(reply, request.prompt)
+            return
+        self._run(reply, user, request, lambda: self.generator.generate(request), parent_id=None)
+
+    def regenerate(self, reply: ThreadReply, user: str, drawing: Drawing, aspect_ratio: str | None = None) -> None:
+        """The same prompt again: a new seed, or the same seed in another aspect ratio."""
+        if aspect_ratio:
+            request = dataclasses.replace(drawing.request, aspect_ratio=aspect_ratio)
+        else:
+            request = dataclasses.replace(drawing.request, seed=random.randrange(2**31))
+        self.draw(reply, user, request)
+
+    def edit(self, reply: ThreadReply, user: str, drawing: Drawing, instruction: str) -> None:
+        """Change the drawing's first image as `instruction` says (also used for variations)."""
+        if self.generator is None:
+            self._offline(reply, instruction)
+            return
+        request = dataclasses.replace(drawing.request, prompt=instruction, count=1, seed=None)
+        image = drawing.first_image()
+        self._run(reply, user, request, lambda: self.generator.edit(image, instruction, request), drawing.drawing_id)
+
+    def variations(self, reply: ThreadReply, user: str, drawing: Drawing) -> None:
+        """A variation of the drawing's first image."""
+        self.edit(reply, user, drawing, VARIATION_INSTRUCTION)
+
+    def _run(self, reply: ThreadReply, user: str, request: DrawRequest, make: Make, parent_id: str | None) -> None:
+        quota = self.settings.image_quota_per_user_per_day
+        reservation = self.records.reserve(user, request.count, quota)
+        if reservation is None:
+            used = self.records.used_today(user)
+            reply.error(f"You've used {used} of your {quota} images for today (IMAGE_QUOTA_PER_USER_PER_DAY). "
+                        "The quota resets at 00:00 UTC.")
+            return
+        progress = _Progress(reply, request)
+        try:
+            with self.queue.slot(on_position=progress.queued):
+                progress.drawing(self.generator.model)
+                result = make()
+        except (ProviderError, QueueTimeout) as exc:
+            self.records.cancel(reservation)
+            progress.failed(str(exc))
+            return
+        except Exception:
+            self.records.cancel(reservation)
+            progress.failed("something went wrong on my side. Please try again.")
+            raise
+        drawing = self.records.save(reply.channel, reply.thread_ts, user, request, result.model, result.images, parent_id)
+        self.records.settle(reservation, result.model, len(result.images), result.tokens, _cost(result))
+        try:
+            self._deliver(reply, drawing, result, progress)
+        except Exception:
+            progress.failed("the image was made but could not be posted here. Please try again.")
+            raise
+        try:
+            self.library.add(drawing)
+        except Exception:  # the user has the image; indexing can be redone, so it never fails the drawing
+            log.exception("could not index drawing %s in the knowledge base", drawing.drawing_id)
+
+    def _deliver(self, reply: ThreadReply, drawing: Drawing, result: GenerationResult, progress: _Progress) -> None:
+        alt_text = drawing.request.prompt[:1000]
+        reply.client.files_upload_v2(
+            channel=reply.channel, thread_ts=reply.thread_ts,
+            file_uploads=[
+                {"content": path.read_bytes(), "filename": f"curator-{path.name}", "title": alt_text[:250], "alt_txt": alt_text}
+                for path in drawing.paths
+            ],
+            initial_comment=drawing_summary(drawing, result.ignored),
+        )
+        progress.done(drawing, result.ignored)
+
+    def _offline(self, reply: ThreadReply, prompt: str) -> None:
+        images = self.library.search(prompt, limit=3)
+        if not images:
+            reply.post(f":information_source: {OFFLINE} There are no images in the knowledge base yet to offer instead.")
+            return
+        reply.post(f":information_source: {OFFLINE} Meanwhile, here are the closest images in the knowledge base:")
+        reply.client.files_upload_v2(
+            channel=reply.channel, thread_ts=reply.thread_ts,
+            file_uploads=[{"file": p.source, "title": p.title[:250], "alt_txt": p.title[:1000]} for p in images],
+            initial_comment="\n".join(f"• {escape(p.title)} (`{escape(p.doc_id)}`)" for p in images),
+        )
+
+
+class _Progress:
+    """One placeholder message, updated in place: queued (with position), drawing, done or failed."""
+
+    def __init__(self, reply: ThreadReply, request: DrawRequest) -> None:
+        self._reply = reply
+        self._prompt = escape(request.prompt[:200])
+        self._ts = reply.post(f":hourglass_flowing_sand: Getting ready to draw _{self._prompt}_…")
+
+    def queued(self, position: int) -> None:
+        self._update(f":hourglass_flowing_sand: Queued: you're number {position} in line for _{self._prompt}_.")
+
+    def drawing(self, model: str) -> None:
+        self._update(f":art: Drawing _{self._prompt}_ with {escape(model)}…")
+
+    def failed(self, message: str) -> None:
+        self._update(f":warning: I couldn't draw _{self._prompt}_: {escape(message)}")
+
+    def done(self, drawing: Drawing, ignored: list[str]) -> None:
+        self._update(drawing_summary(drawing, ignored), blocks=build_drawing_blocks(drawing, ignored))
+
+    def _update(self, text: str, blocks: list | None = None) -> None:
+        self._reply.client.chat_update(channel=self._reply.channel, ts=self._ts, text=text, blocks=blocks or [])
+
+
+def _cost(result: GenerationResult) -> float:
+    if result.tokens:
+        return result.tokens * PRICE_PER_OUTPUT_TOKEN_USD
+    return len(result.images) * PRICE_PER_IMAGE_USD.get(result.model, DEFAULT_PRICE_PER_IMAGE_USD)

@@ -1,0 +1,205 @@
+"""`curator doctor`: each check against the fake Gemini API, local Qdrant and the Slack emulator."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.cli import main
+from bot.config import Settings
+from bot.console.emulator import SlackEmulator
+from bot.doctor import FAIL, OK, SKIPPED, Check, all_passed, check_image_model, check_qdrant, check_slack, run_checks
+from bot.kb.qdrant import open_qdrant
+from bot.kb.store import ChunkStore
+from bot.providers.factory import embedding_space
+from bot.providers.google_client import build_genai_client
+from tests.fakes.gemini_api import FakeGemini
+from tests.fakes.gemini_clients import write_service_account_file
+
+
+@pytest.fixture
+def fake():
+    with FakeGemini(api_key="test-key") as server:
+        yield server
+
+
+@pytest.fixture
+def slack():
+    with SlackEmulator(bot_token="xoxb-doctor-secret") as emulator:
+        yield emulator
+
+
+def google_settings(fake: FakeGemini, tmp_path, **overrides) -> Settings:
+    values = {
+        "GEMINI_API_KEY": "test-key",
+        "GOOGLE_GEMINI_BASE_URL": fake.base_url,
+        "CURATOR_DATA_DIR": tmp_path / "data",
+        "GOOGLE_RETRY_INITIAL_DELAY_S": 0.01,
+        "GOOGLE_RETRY_ATTEMPTS": 2,
+        "GOOGLE_TIMEOUT_S": 5,
+    }
+    return Settings(_env_file=None, **(values | overrides))
+
+
+def ingest_nothing(settings: Settings) -> None:
+    """Create the knowledge base's collection, as a first `curator ingest` would."""
+    client = open_qdrant(settings)
+    ChunkStore(client, settings.collection, *embedding_space(settings)).ensure()
+    client.close()
+
+
+def by_name(checks: list[Check]) -> dict[str, Check]:
+    return {check.name: check for check in checks}
+
+
+def test_working_google_models_all_pass_and_drawing_costs_nothing(fake, tmp_path):
+    settings = google_settings(fake, tmp_path)
+    ingest_nothing(settings)
+
+    checks = by_name(run_checks(settings))
+
+    assert [c.status for c in checks.values()] == [OK, OK, OK, OK, OK, SKIPPED]
+    assert checks["Google credentials"].detail.startswith("Gemini API key (GEMINI_API_KEY), endpoint http://127.0.0.1:")
+    assert checks["Embedding model"].detail == "gemini-embedding-2: embedded a test sentence (768-d)"
+    assert checks["Answer model"].detail.startswith("gemini-2.5-flash: answered in")
+    assert checks["Image model"].detail == "gemini-2.5-flash-image: available"
+    assert checks["Qdrant"].detail.endswith("collection kb__gemini-embedding-2__768 holds 0 chunks")
+    assert checks["Slack"].detail == "SLACK_BOT_TOKEN not set"
+    assert len(fake.calls("batchEmbedContents")) == 1
+    [answer] = fake.calls("generateContent")
+    assert answer.model == "gemini-2.5-flash" and answer.body["generationConfig"] == {"maxOutputTokens": 16}
+    [lookup] = fake.calls("get")
+    assert lookup.method == "GET" and lookup.path == "/v1/models/gemini-2.5-flash-image"
+    assert all_passed(checks.values())
+
+
+def test_a_retired_image_model_fails_with_the_alternative(fake, tmp_path):
+    fake.known_models.discard("gemini-2.5-flash-image")
+    settings = google_settings(fake, tmp_path)
+    ingest_nothing(settings)
+
+    checks = by_name(run_checks(settings))
+
+    assert checks["Image model"] == Check(
+        "Image model", FAIL,
+        "IMAGE_MODEL 'gemini-2.5-flash-image' is retired or unknown. Set IMAGE_MODEL to a current Gemini image model.",
+    )
+    assert checks["Answer model"].status == OK and not all_passed(checks.values())
+
+
+def test_an_unknown_image_model_suggests_gemini_2_5_flash_image(fake, tmp_path):
+    check = check_image_model(google_settings(fake, tmp_path, IMAGE_MODEL="gemini-9-image"), build_genai_client(
+        google_settings(fake, tmp_path)))
+    assert check.status == FAIL and check.detail.endswith("Set IMAGE_MODEL=gemini-2.5-flash-image.")
+
+
+def test_imagen_with_an_api_key_fails_without_a_request(fake, tmp_path):
+    settings = google_settings(fake, tmp_path, IMAGE_MODEL="imagen-4.0-generate-001")
+    check = check_image_model(settings, build_genai_client(settings))
+    assert check.status == FAIL and "GOOGLE_GENAI_USE_VERTEXAI=true" in check.detail
+    assert fake.requests == []
+
+
+def test_vertex_mode_names_the_project_and_looks_imagen_up_with_a_note(fake, tmp_path, monkeypatch):
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(write_service_account_file(fake, tmp_path / "sa.json")))
+    monkeypatch.setenv("NO_GCE_CHECK", "true")
+    settings = google_settings(fake, tmp_path, GEMINI_API_KEY=None, GOOGLE_GENAI_USE_VERTEXAI=True,
+                               GOOGLE_CLOUD_PROJECT="acme-kb", IMAGE_MODEL="imagen-4.0-generate-001")
+    checks = by_name(run_checks(settings))
+    assert checks["Google credentials"].detail.startswith(
+        "Vertex AI, project acme-kb, location us-central1, as curator-test@fake-project.iam.gserviceaccount.com")
+    assert checks["Embedding model"].status == OK and checks["Answer model"].status == OK
+    assert checks["Image model"].status == OK and "shut down Imagen" in checks["Image model"].detail
+    assert fake.calls("get")[0].path == "/v1beta1/publishers/google/models/imagen-4.0-generate-001"
+
+
+def test_vertex_without_usable_credentials_fails_once_and_skips_the_models(fake, tmp_path, monkeypatch):
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "missing.json"))
+    monkeypatch.setenv("NO_GCE_CHECK", "true")
+    settings = google_settings(fake, tmp_path, GEMINI_API_KEY=None, GOOGLE_GENAI_USE_VERTEXAI=True,
+                               GOOGLE_CLOUD_PROJECT="acme-kb")
+    checks = by_name(run_checks(settings))
+    assert checks["Google credentials"].status == FAIL
+    assert "no usable credentials (DefaultCredentialsError" in checks["Google credentials"].detail
+    assert checks["Embedding model"] == Check("Embedding model", SKIPPED, "no Google client (see Google credentials)")
+    assert fake.requests == []
+
+
+def test_a_wrong_api_key_fails_the_model_checks_without_echoing_it(fake, tmp_path):
+    checks = run_checks(google_settings(fake, tmp_path, GEMINI_API_KEY="wrong-secret-key"))
+    failed = {c.name for c in checks if c.status == FAIL}
+    assert {"Embedding model", "Answer model", "Image model"} <= failed
+    assert "rejected the credentials" in by_name(checks)["Embedding model"].detail
+    assert not any("wrong-secret-key" in c.detail for c in checks)
+
+
+def test_offline_settings_skip_google_and_pass_with_an_ingested_local_qdrant(settings):
+    ingest_nothing(settings)
+    checks = run_checks(settings)
+    assert [(c.name, c.status) for c in checks] == [
+        ("Google credentials", SKIPPED), ("Embedding model", SKIPPED), ("Answer model", SKIPPED),
+        ("Image model", SKIPPED), ("Qdrant", OK), ("Slack", SKIPPED),
+    ]
+    assert by_name(checks)["Qdrant"].detail.startswith(f"local mode at {settings.local_qdrant_path}")
+    assert "all-minilm-l6-v2__384" in by_name(checks)["Qdrant"].detail
+    assert all_passed(checks)
+
+
+def test_a_knowledge_base_never_ingested_fails_saying_what_to_do(settings):
+    check = check_qdrant(settings)
+    assert check.status == FAIL and "is empty. Add documents with `curator ingest PATH`" in check.detail
+
+
+def test_an_unreachable_qdrant_server_fails(tmp_path):
+    check = check_qdrant(Settings(_env_file=None, QDRANT_URL="http://127.0.0.1:1", QDRANT_TIMEOUT_S=2,
+                                  QDRANT_API_KEY="qdrant-secret", CURATOR_DATA_DIR=tmp_path))
+    assert check.status == FAIL and check.detail.startswith("server http://127.0.0.1:1")
+    assert "qdrant-secret" not in check.detail
+
+
+def test_slack_auth_test_passes_with_the_bot_token(slack, settings):
+    check = check_slack(settings.model_copy(update=slack_settings(slack, slack.bot_token)))
+    assert check == Check("Slack", OK, "bot @curator (UCURATOR) in Curator Console")
+    assert [call.method for call in slack.calls] == ["auth.test"]
+
+
+def test_slack_with_a_wrong_token_fails_without_echoing_it(slack, settings):
+    check = check_slack(settings.model_copy(update=slack_settings(slack, "xoxb-wrong-secret")))
+    assert check == Check("Slack", FAIL, "auth.test answered 'invalid_auth': check SLACK_BOT_TOKEN")
+
+
+def test_an_unreachable_slack_fails(settings):
+    check = check_slack(settings.model_copy(update=slack_settings(None, "xoxb-any", "http://127.0.0.1:1/api/")))
+    assert check.status == FAIL and check.detail.startswith("could not reach http://127.0.0.1:1/api/")
+
+
+def slack_settings(slack: SlackEmulator | None, token: str, url: str | None = None) -> dict:
+    from pydantic import SecretStr
+
+    return {"slack_bot_token": SecretStr(token), "slack_api_url": url or slack.api_url, "slack_timeout_s": 2}
+
+
+def test_the_command_prints_every_check_and_exits_0_when_all_configured_pass(slack, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CURATOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SLACK_BOT_TOKEN", slack.bot_token)
+    monkeypatch.setenv("SLACK_API_URL", slack.api_url)
+    ingest_nothing(Settings(_env_file=None))
+
+    assert main(["doctor"]) == 0
+
+    out = capsys.readouterr().out
+    for name in ["Google credentials", "Embedding model", "Answer model", "Image model", "Qdrant", "Slack"]:
+        assert name in out
+    assert "✓ ok" in out and "– skipped" in out and "Everything configured works." in out
+    assert slack.bot_token not in out
+
+
+def test_the_command_exits_1_when_a_check_fails(slack, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CURATOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-wrong-secret")
+    monkeypatch.setenv("SLACK_API_URL", slack.api_url)
+
+    assert main(["doctor"]) == 1
+
+    out = capsys.readouterr().out
+    assert "✗ fail" in out and "invalid_auth" in out and "2 check(s) failed." in out
+    assert "xoxb-wrong-secret" not in out

@@ -1,0 +1,185 @@
+"""Drawing in Slack: upload, controls, edits in the thread, quota, queue, safety, offline default, usage."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from bot.console.emulator import SlackEmulator
+from bot.imaging import blocks
+from bot.imaging.base import ImageBlocked
+from tests.fakes.generators import ScriptedGenerator
+from tests.slack_harness import ScriptedAnswerer, dispatch, make_app, make_services, slack_settings
+
+
+@pytest.fixture
+def slack():
+    with SlackEmulator() as emulator:
+        yield emulator
+
+
+def build(slack, tmp_path, sample_kb, generator, **settings_values):
+    settings = slack_settings(slack, tmp_path / "bot", **settings_values)
+    services = make_services(settings, sample_kb, ScriptedAnswerer(), generator)
+    return make_app(settings, services), services
+
+
+def finished(slack, channel: str, thread_ts: str, files: int = 1) -> list:
+    """Wait until the thread holds `files` uploaded images and no drawing is still in progress."""
+    def done() -> bool:
+        messages = slack.messages(channel, thread_ts=thread_ts)
+        uploaded = sum(len(m.files) for m in messages if m.bot_id)
+        busy = any(m.bot_id and ("Drawing" in m.text or "Queued" in m.text or "Getting ready" in m.text) for m in messages)
+        return uploaded >= files and not busy
+
+    assert slack.wait_for(done, timeout=20), [m.text for m in slack.messages(channel, thread_ts=thread_ts)]
+    return slack.messages(channel, thread_ts=thread_ts)
+
+
+def controls(messages) -> dict:
+    """The message carrying the drawing's buttons, and its actions block."""
+    message = next(m for m in reversed(messages) if any(b["type"] == "actions" for b in m.blocks))
+    return {"message": message, "actions": next(b for b in message.blocks if b["type"] == "actions")["elements"]}
+
+
+def test_draw_uploads_the_image_with_alt_text_label_and_controls_and_indexes_it(slack, tmp_path, sample_kb):
+    generator = ScriptedGenerator()
+    app, services = build(slack, tmp_path, sample_kb, generator)
+    event = slack.user_message("draw a lighthouse at dusk --ar 16:9 --seed 7")
+    dispatch(app, event)
+    thread = finished(slack, "DALICE", event["event"]["ts"])
+
+    assert generator.generated[0].prompt == "a lighthouse at dusk" and generator.generated[0].aspect_ratio == "16:9"
+    upload = next(m for m in thread if m.files)
+    assert "AI-generated" in upload.text and "--ar 16:9 --seed 7" in upload.text
+    assert slack.calls_to("files.getUploadURLExternal")[0].params["alt_txt"] == "a lighthouse at dusk"
+    assert [e["action_id"] for e in controls(thread)["actions"]] == [
+        blocks.REGENERATE, blocks.VARIATIONS, blocks.EDIT, blocks.ASPECT,
+    ]
+    [found] = services.draw.library.search("lighthouse", limit=1)
+    assert found.modality == "image" and found.doc_id.startswith("generated/")
+    assert services.draw.records.used_today("UALICE") == 1
+
+
+def test_every_button_does_what_it_says(slack, tmp_path, sample_kb):
+    generator = ScriptedGenerator()
+    app, _ = build(slack, tmp_path, sample_kb, generator)
+    event = slack.user_message("draw a red fox in the snow --seed 3")
+    dispatch(app, event)
+    thread_ts = event["event"]["ts"]
+    panel = controls(finished(slack, "DALICE", thread_ts))
+    message, drawing_id = panel["message"], panel["actions"][0]["value"]
+
+    dispatch(app, slack.click(blocks.REGENERATE, message.ts, "DALICE", value=drawing_id))
+    finished(slack, "DALICE", thread_ts, files=2)
+    assert generator.generated[1].prompt == "a red fox in the snow" and generator.generated[1].seed != 3
+
+    dispatch(app, slack.click(blocks.VARIATIONS, message.ts, "DALICE", value=drawing_id))
+    finished(slack, "DALICE", thread_ts, files=3)
+    image, instruction, _ = generator.edits[0]
+    assert image.startswith(b"\x89PNG") and "variation" in instruction
+
+    aspect = slack.click(blocks.ASPECT, message.ts, "DALICE")
+    aspect["actions"][0]["selected_option"] = {"value": f"{drawing_id}|9:16", "text": {"type": "plain_text", "text": "9:16"}}
+    dispatch(app, aspect)
+    finished(slack, "DALICE", thread_ts, files=4)
+    assert (generator.generated[2].aspect_ratio, generator.generated[2].seed) == ("9:16", 3)
+
+    dispatch(app, slack.click(blocks.EDIT, message.ts, "DALICE", value=drawing_id))
+    assert slack.wait_for(lambda: slack.views())
+    submission = slack.submit_view(
+        blocks.EDIT_MODAL, {blocks.EDIT_INPUT_BLOCK: {blocks.EDIT_INPUT_ACTION: {"type": "plain_text_input", "value": "add a moon"}}},
+        private_metadata=slack.views()[-1]["private_metadata"],
+    )
+    assert dispatch(app, submission).status == 200
+    finished(slack, "DALICE", thread_ts, files=5)
+    assert generator.edits[1][1] == "add a moon"
+
+
+def test_a_reply_in_the_thread_edits_the_last_image_and_a_question_is_still_answered(slack, tmp_path, sample_kb):
+    generator = ScriptedGenerator()
+    app, _ = build(slack, tmp_path, sample_kb, generator)
+    event = slack.user_message("draw a city skyline")
+    dispatch(app, event)
+    thread_ts = event["event"]["ts"]
+    finished(slack, "DALICE", thread_ts)
+
+    dispatch(app, slack.user_message("make the sky purple", thread_ts=thread_ts))
+    finished(slack, "DALICE", thread_ts, files=2)
+    assert generator.edits[0][1] == "make the sky purple"
+
+    dispatch(app, slack.user_message("how do I fix VPN error 809?", thread_ts=thread_ts))
+    assert slack.wait_for(lambda: any("NW-SSL" in m.text for m in slack.messages("DALICE", thread_ts=thread_ts)))
+    assert len(generator.edits) == 1
+
+
+def test_the_daily_quota_is_enforced_and_failed_drawings_give_it_back(slack, tmp_path, sample_kb):
+    generator = ScriptedGenerator(error=ImageBlocked("The model declined to draw this (SAFETY)."))
+    app, services = build(slack, tmp_path, sample_kb, generator, IMAGE_QUOTA_PER_USER_PER_DAY=2)
+    blocked = slack.user_message("draw something unsafe")
+    dispatch(app, blocked)
+    assert slack.wait_for(lambda: any("declined to draw this (SAFETY)" in m.text
+                                      for m in slack.messages("DALICE", thread_ts=blocked["event"]["ts"])))
+    assert services.draw.records.used_today("UALICE") == 0, "a blocked drawing costs no quota"
+
+    generator.error = None
+    first = slack.user_message("draw two cats --n 2")
+    dispatch(app, first)
+    finished(slack, "DALICE", first["event"]["ts"], files=2)
+    over = slack.user_message("draw one more cat")
+    dispatch(app, over)
+    assert slack.wait_for(lambda: any("used 2 of your 2 images for today" in m.text
+                                      for m in slack.messages("DALICE", thread_ts=over["event"]["ts"])))
+    assert [r.prompt for r in generator.generated] == ["something unsafe", "two cats"], "over quota: no model call"
+
+
+def test_with_a_concurrency_limit_drawings_wait_in_line_and_all_arrive(slack, tmp_path, sample_kb):
+    generator = ScriptedGenerator(delay=0.6)
+    app, _ = build(slack, tmp_path, sample_kb, generator, IMAGE_CONCURRENCY=1)
+    events = [slack.user_message(f"draw a boat number {i}") for i in range(3)]
+    threads = [threading.Thread(target=dispatch, args=(app, e)) for e in events]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.05)
+    for event in events:
+        finished(slack, "DALICE", event["event"]["ts"])
+    updates = [c.params.get("text", "") for c in slack.calls_to("chat.update")]
+    assert any("number 1 in line" in text for text in updates)
+    assert any("number 2 in line" in text for text in updates)
+
+
+def test_bad_parameters_get_a_clear_message(slack, tmp_path, sample_kb):
+    app, _ = build(slack, tmp_path, sample_kb, ScriptedGenerator())
+    event = slack.user_message("draw a cat --n 9")
+    dispatch(app, event)
+    assert slack.wait_for(lambda: any(m.text.startswith(":warning:") and "--n" in m.text
+                                      for m in slack.messages("DALICE", thread_ts=event["event"]["ts"])))
+
+
+def test_offline_draw_explains_how_to_enable_and_offers_the_closest_images(slack, tmp_path, sample_kb):
+    online_app, _ = build(slack, tmp_path, sample_kb, ScriptedGenerator())
+    seed = slack.user_message("draw a lighthouse on a cliff")
+    dispatch(online_app, seed)
+    finished(slack, "DALICE", seed["event"]["ts"])
+
+    offline_app, _ = build(slack, tmp_path / "offline", sample_kb, None)
+    event = slack.user_message("draw a lighthouse at night")
+    dispatch(offline_app, event)
+    assert slack.wait_for(lambda: any(m.files for m in slack.messages("DALICE", thread_ts=event["event"]["ts"])))
+    texts = " ".join(m.text for m in slack.messages("DALICE", thread_ts=event["event"]["ts"]))
+    assert "IMAGE_MODEL=gemini-2.5-flash-image" in texts and "closest images" in texts
+
+
+def test_usage_prints_the_ledger(slack, tmp_path, sample_kb, capsys, monkeypatch):
+    from bot.cli import main
+
+    app, _ = build(slack, tmp_path, sample_kb, ScriptedGenerator())
+    event = slack.user_message("draw three stars --n 3")
+    dispatch(app, event)
+    finished(slack, "DALICE", event["event"]["ts"], files=3)
+    monkeypatch.setenv("CURATOR_DATA_DIR", str(tmp_path / "bot"))
+    assert main(["usage"]) == 0
+    out = capsys.readouterr().out
+    assert "UALICE" in out and "fake-image-1" in out and " 3 " in out
