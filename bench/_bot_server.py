@@ -13,14 +13,14 @@ import uvicorn
 
 from bench.slack_bot import bot_for
 from bot.server import build_http_app
-from tests.slack_harness import ScriptedAnswerer
+from tests.slack_harness import SIGNING_SECRET, ScriptedAnswerer
 
 
 def main() -> None:
     """Serve until killed."""
     api_url, port, data_dir, delay = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]), float(sys.argv[4])
     app = bot_for(api_url, "xoxb-console", data_dir, ScriptedAnswerer(delay=delay))
-    uvicorn.run(build_http_app(app), host="127.0.0.1", port=port, log_level="warning")
+    uvicorn.run(build_http_app(app, SIGNING_SECRET), host="127.0.0.1", port=port, log_level="warning")
 
 
 if __name__ == "__main__":

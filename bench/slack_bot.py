@@ -78,8 +78,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def ack_latency(slack: SlackEmulator, work: Path, count: int) -> list[float]:
-    """Per-request latency of `count` concurrent signed events to the HTTP transport, in ms.
+def ack_latency(slack: SlackEmulator, work: Path, count: int) -> tuple[list[float], list[float]]:
+    """Per-request latency of `count` concurrent signed events to the HTTP transport, in ms, and the floor:
+    the same client sending `count` concurrent GET /healthz to the same server.
 
     As in production, the bot runs in its own process; so does the load generator, so that its clock is
     not slowed by the emulator (which plays Slack's Web API in this process).
@@ -90,18 +91,21 @@ def ack_latency(slack: SlackEmulator, work: Path, count: int) -> list[float]:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not _healthy(port):
             time.sleep(0.2)
-        events = [slack.user_message(f"question {i} about VPN error 809") for i in range(count)]
+        events = [slack.user_message(f"question {i} about VPN error 809") for i in range(count + 1)]
         events_file = work / "events.json"
         events_file.write_text(json.dumps(events))
-        client = subprocess.run(
-            [sys.executable, "-m", "bench._load_client", f"http://127.0.0.1:{port}/slack/events", str(events_file)],
-            capture_output=True, text=True, timeout=120, check=True,
+        floor, acks = (
+            json.loads(subprocess.run(
+                [sys.executable, "-m", "bench._load_client", f"http://127.0.0.1:{port}{path}", str(events_file)],
+                capture_output=True, text=True, timeout=120, check=True,
+            ).stdout)
+            for path in ("/healthz", "/slack/events")
         )
-        slack.wait_for(lambda: answered(slack, events) == count, timeout=60)
+        slack.wait_for(lambda: answered(slack, events) == count + 1, timeout=60)
     finally:
         server.terminate()
         server.wait(timeout=20)
-    return json.loads(client.stdout)
+    return acks, floor
 
 
 def _healthy(port: int) -> bool:
@@ -143,13 +147,15 @@ def main() -> None:
     count = 20 if args.quick else 100
     with tempfile.TemporaryDirectory() as tmp, SlackEmulator() as slack:
         work = Path(tmp)
-        acks = ack_latency(slack, work, count)
+        acks, floor = ack_latency(slack, work, count)
         curator_wall, curator_done = concurrent_wall_time(slack, work, count, workers=64)
         bolt_wall, bolt_done = concurrent_wall_time(slack, work, 20 if args.quick else count, workers=5)
         costs = overhead(slack, work, 20 if args.quick else 100)
     rows = [
-        ["ack latency, 100 concurrent signed events (HTTP)", f"p50 {percentile(acks, 50):.1f} ms, p99 {percentile(acks, 99):.1f} ms",
+        [f"ack latency, {count} concurrent signed events (HTTP)", f"p50 {percentile(acks, 50):.1f} ms, p99 {percentile(acks, 99):.1f} ms",
          "p99 < 100 ms", "met" if percentile(acks, 99) < 100 else "MISSED"],
+        [f"floor: {count} concurrent GET /healthz, same client and server", f"p50 {percentile(floor, 50):.1f} ms, p99 {percentile(floor, 99):.1f} ms",
+         "(reference)", f"events/floor p99 {percentile(acks, 99) / percentile(floor, 99):.1f}x"],
         [f"{count} concurrent 2 s answers, Curator executor (64)", f"{curator_wall:.2f} s, {curator_done}/{count} answered",
          "< 3 s, all answered", "met" if curator_wall < 3 and curator_done == count else "MISSED"],
         ["same, Bolt's default executor (5)", f"{bolt_wall:.2f} s, {bolt_done} answered", "(reference)",

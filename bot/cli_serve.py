@@ -30,7 +30,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     app = build_app(settings, services)
     try:
         if args.http:
-            serve_http(app, args.host, args.port)
+            serve_http(app, settings.slack_signing_secret.get_secret_value(), args.host, args.port)
         else:
             serve_socket_mode(app, settings.slack_app_token.get_secret_value())
     finally:
