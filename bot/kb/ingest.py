@@ -153,9 +153,9 @@ class Ingestor:
         self._store.upsert([record for pending in self._pending for record in pending.records])
         for pending in self._pending:
             self._delete_versions(pending.file.source, keep_hash=pending.entry.content_hash)
-            self._manifest.record(self._store.name, pending.entry, pending.terms)
             (report.added if pending.is_new else report.updated).append(pending.file.doc_id)
             report.chunks += len(pending.records)
+        self._manifest.record(self._store.name, [(pending.entry, pending.terms) for pending in self._pending])
         self._pending.clear()
 
     def _delete_versions(self, source: str, keep_hash: str | None = None) -> None:

@@ -32,6 +32,8 @@ class Manifest:
         self._db = sqlite3.connect(path, check_same_thread=False, timeout=10)
         self._lock = threading.Lock()
         with self._lock, self._db:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")  # WAL keeps it consistent; a power cut costs a re-embed
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS files (collection TEXT, source TEXT, content_hash TEXT,"
                 " chunk_count INTEGER, PRIMARY KEY (collection, source))"
@@ -79,18 +81,17 @@ class Manifest:
             ).fetchall()
         return {row[0] for row in rows}
 
-    def record(self, collection: str, entry: ManifestEntry, terms: Iterable[str] = ()) -> None:
-        """Remember that `collection` now holds this version of the file (and only it), with these terms."""
+    def record(self, collection: str, entries: Iterable[tuple[ManifestEntry, Iterable[str]]]) -> None:
+        """Remember, in one transaction, that `collection` now holds these versions (and only them) and their terms."""
         with self._lock, self._db:
-            self._db.execute("DELETE FROM intents WHERE collection = ? AND source = ?", (collection, entry.source))
-            self._db.execute(
-                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
-                (collection, entry.source, entry.content_hash, entry.chunk_count),
-            )
-            self._db.execute("DELETE FROM terms WHERE collection = ? AND source = ?", (collection, entry.source))
-            self._db.executemany(
-                "INSERT INTO terms VALUES (?, ?, ?)", [(collection, entry.source, term) for term in set(terms)]
-            )
+            for entry, terms in entries:
+                key = (collection, entry.source)
+                self._db.execute("DELETE FROM intents WHERE collection = ? AND source = ?", key)
+                self._db.execute(
+                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", (*key, entry.content_hash, entry.chunk_count)
+                )
+                self._db.execute("DELETE FROM terms WHERE collection = ? AND source = ?", key)
+                self._db.executemany("INSERT INTO terms VALUES (?, ?, ?)", [(*key, term) for term in set(terms)])
 
     def known_terms(self, collection: str, terms: Iterable[str]) -> set[str]:
         """Which of `terms` occur anywhere in `collection`."""
