@@ -47,7 +47,7 @@ def knowledge_base(settings: Settings, work: Path, answerer) -> KnowledgeBase:
     return KnowledgeBase(settings, providers, store, manifest, AskService(store, embedder, answerer))
 
 
-def bot_for(api_url: str, token: str, work: Path, answerer, workers: int = 64):
+def bot_for(api_url: str, token: str, work: Path, answerer, workers: int = 128):
     """An app talking to the Slack Web API at `api_url`, over a fresh state store."""
     settings = Settings(
         _env_file=None, CURATOR_DATA_DIR=work / f"bot-{time.monotonic_ns()}", SLACK_BOT_TOKEN=token,
@@ -58,7 +58,7 @@ def bot_for(api_url: str, token: str, work: Path, answerer, workers: int = 64):
     return make_app(settings, services)
 
 
-def bot(slack: SlackEmulator, work: Path, answerer, workers: int = 64):
+def bot(slack: SlackEmulator, work: Path, answerer, workers: int = 128):
     """An in-process app for the emulator."""
     return bot_for(slack.api_url, slack.bot_token, work, answerer, workers)
 
@@ -148,7 +148,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, SlackEmulator() as slack:
         work = Path(tmp)
         acks, floor = ack_latency(slack, work, count)
-        curator_wall, curator_done = concurrent_wall_time(slack, work, count, workers=64)
+        curator_wall, curator_done = concurrent_wall_time(slack, work, count, workers=128)
         bolt_wall, bolt_done = concurrent_wall_time(slack, work, 20 if args.quick else count, workers=5)
         costs = overhead(slack, work, 20 if args.quick else 100)
     rows = [
@@ -156,7 +156,7 @@ def main() -> None:
          "p99 < 100 ms", "met" if percentile(acks, 99) < 100 else "MISSED"],
         [f"floor: {count} concurrent GET /healthz, same client and server", f"p50 {percentile(floor, 50):.1f} ms, p99 {percentile(floor, 99):.1f} ms",
          "(reference)", f"events/floor p99 {percentile(acks, 99) / percentile(floor, 99):.1f}x"],
-        [f"{count} concurrent 2 s answers, Curator executor (64)", f"{curator_wall:.2f} s, {curator_done}/{count} answered",
+        [f"{count} concurrent 2 s answers, Curator executor (128)", f"{curator_wall:.2f} s, {curator_done}/{count} answered",
          "< 3 s, all answered", "met" if curator_wall < 3 and curator_done == count else "MISSED"],
         ["same, Bolt's default executor (5)", f"{bolt_wall:.2f} s, {bolt_done} answered", "(reference)",
          f"{bolt_wall / curator_wall:.0f}x slower"],

@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
     slack_timeout_s: int = Field(default=15, gt=0, validation_alias="SLACK_TIMEOUT_S")
-    slack_workers: int = Field(default=64, ge=1, le=512, validation_alias="SLACK_WORKERS")
+    slack_workers: int = Field(default=128, ge=1, le=512, validation_alias="SLACK_WORKERS")
     docs_url: str | None = Field(default=None, validation_alias="CURATOR_DOCS_URL")
 
     # Drawing: fairness and cost.

@@ -1,0 +1,1 @@
+"""Find: images users upload to Slack become search queries (safe download, decoding, lookup)."""
