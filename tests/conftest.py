@@ -77,3 +77,12 @@ def sample_kb(tmp_path_factory):
     assert len(report.added) == 20 and not report.skipped, "every sample document ingests cleanly"
     yield knowledge_base
     knowledge_base.close()
+
+
+@pytest.fixture
+def fake():
+    """A running fake of the Gemini API (API key "test-key")."""
+    from tests.fakes.gemini_api import FakeGemini
+
+    with FakeGemini(api_key="test-key") as server:
+        yield server

@@ -12,32 +12,13 @@ from bot.kb.qdrant import open_qdrant
 from bot.kb.store import ChunkStore
 from bot.providers.factory import embedding_space
 from bot.providers.google_client import build_genai_client
-from tests.fakes.gemini_api import FakeGemini
-from tests.fakes.gemini_clients import write_service_account_file
-
-
-@pytest.fixture
-def fake():
-    with FakeGemini(api_key="test-key") as server:
-        yield server
+from tests.fakes.gemini_clients import google_settings, write_service_account_file
 
 
 @pytest.fixture
 def slack():
     with SlackEmulator(bot_token="xoxb-doctor-secret") as emulator:
         yield emulator
-
-
-def google_settings(fake: FakeGemini, tmp_path, **overrides) -> Settings:
-    values = {
-        "GEMINI_API_KEY": "test-key",
-        "GOOGLE_GEMINI_BASE_URL": fake.base_url,
-        "CURATOR_DATA_DIR": tmp_path / "data",
-        "GOOGLE_RETRY_INITIAL_DELAY_S": 0.01,
-        "GOOGLE_RETRY_ATTEMPTS": 2,
-        "GOOGLE_TIMEOUT_S": 5,
-    }
-    return Settings(_env_file=None, **(values | overrides))
 
 
 def ingest_nothing(settings: Settings) -> None:

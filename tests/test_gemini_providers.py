@@ -6,28 +6,9 @@ import math
 
 import pytest
 
-from bot.config import Settings
 from bot.providers.base import AnswerBlocked, ModelNotFound, Passage, ProviderError, ProviderUnavailable
 from bot.providers.factory import build_providers
-from tests.fakes.gemini_api import FakeGemini
-from tests.fakes.gemini_clients import write_service_account_file
-
-
-@pytest.fixture
-def fake():
-    with FakeGemini(api_key="test-key") as server:
-        yield server
-
-
-def google_settings(fake: FakeGemini, tmp_path, **overrides) -> Settings:
-    values = {
-        "GEMINI_API_KEY": "test-key",
-        "GOOGLE_GEMINI_BASE_URL": fake.base_url,
-        "CURATOR_DATA_DIR": tmp_path,
-        "GOOGLE_RETRY_INITIAL_DELAY_S": 0.01,
-        "GOOGLE_TIMEOUT_S": 5,
-    }
-    return Settings(_env_file=None, **(values | overrides))
+from tests.fakes.gemini_clients import google_settings, write_service_account_file
 
 
 PASSAGES = [

@@ -12,28 +12,10 @@ from bot.imaging.factory import build_image_generator
 from bot.imaging.gemini_images import GeminiImageGenerator
 from bot.imaging.imagen import ImagenGenerator
 from bot.providers.base import ModelNotFound, ProviderError
-from tests.fakes.gemini_api import FakeGemini
-from tests.fakes.gemini_clients import write_service_account_file
+from tests.fakes.gemini_clients import google_settings, write_service_account_file
 from tests.fakes.images import tiny_png
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture
-def fake():
-    with FakeGemini(api_key="test-key") as server:
-        yield server
-
-
-def google_settings(fake: FakeGemini, tmp_path, **overrides) -> Settings:
-    values = {
-        "GEMINI_API_KEY": "test-key",
-        "GOOGLE_GEMINI_BASE_URL": fake.base_url,
-        "CURATOR_DATA_DIR": tmp_path,
-        "GOOGLE_RETRY_INITIAL_DELAY_S": 0.01,
-        "GOOGLE_TIMEOUT_S": 5,
-    }
-    return Settings(_env_file=None, **(values | overrides))
 
 
 @pytest.fixture

@@ -240,7 +240,7 @@ class FakeGemini:
     def start(self) -> "FakeGemini":
         self._stop.clear()
         handler = type("Handler", (_Handler,), {"fake": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = _QuietServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
                                         daemon=True, name="FakeGemini")
@@ -616,6 +616,15 @@ class FakeGemini:
             chunks = chunks[:mid.args["after_chunks"]] + [
                 error_body(mid.args["status"], mid.args["message"])]
         handler.send_sse(chunks, self.stream_chunk_delay, self._stop)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client that gives up mid-response (a timeout test) is expected, not an error to print."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass
 
 
 def _is_embedding_model(model: str | None) -> bool:

@@ -80,3 +80,17 @@ def vertex_client(fake: FakeGemini, project: str = PROJECT, location: str = LOCA
     return genai.Client(vertexai=True, project=project, location=location,
                         credentials=service_account_credentials(fake, project),
                         http_options=types.HttpOptions(base_url=fake.base_url, **http_options))
+
+
+def google_settings(fake: FakeGemini, tmp_path: Path, **overrides: Any):
+    """API-key Settings pointed at the fake, with fast retries; `overrides` use the env names."""
+    from bot.config import Settings
+
+    values = {
+        "GEMINI_API_KEY": fake.api_key,
+        "GOOGLE_GEMINI_BASE_URL": fake.base_url,
+        "CURATOR_DATA_DIR": tmp_path / "data",
+        "GOOGLE_RETRY_INITIAL_DELAY_S": 0.01,
+        "GOOGLE_TIMEOUT_S": 5,
+    }
+    return Settings(_env_file=None, **(values | overrides))
