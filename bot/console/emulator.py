@@ -14,7 +14,8 @@ response, status), ``response_url_posts``, ``messages(channel, thread_ts=None)``
 thread's replies) and ``thread_of(channel, ts)`` (parent + replies) as :class:`Message` snapshots,
 ``file(file_id)`` (:class:`StoredFile`, with ``saved_path`` for bot uploads when ``files_dir`` is set),
 ``thread_status(channel, thread_ts)``, ``suggested_prompts(channel)``, ``views()``, ``wait_for(pred)``.
-Programming: ``fail_next(method, error, status, times, retry_after)``.
+Programming: ``fail_next(method, error, status, times, retry_after)``; ``socket_mode_url``: the WebSocket URL
+that ``apps.connections.open`` returns to a client presenting ``app_token`` (for Socket Mode tests).
 The user's side (each records what the user did and returns the payload the app must receive):
 ``user_message``, ``upload_file``, ``slash_command``, ``click``, ``submit_view``, ``app_home_opened``.
 
@@ -115,8 +116,11 @@ class SlackEmulator:
     """The Slack Web API and one workspace, served on 127.0.0.1 from a daemon thread."""
 
     def __init__(self, bot_token: str = "xoxb-console", bot_user_id: str = "UCURATOR", bot_id: str = "BCURATOR",
-                 team_id: str = "TCONSOLE", files_dir: Path | None = None, app_id: str = "ACURATOR") -> None:
+                 team_id: str = "TCONSOLE", files_dir: Path | None = None, app_id: str = "ACURATOR",
+                 app_token: str = "xapp-console") -> None:
         self.bot_token, self.bot_user_id, self.bot_id, self.team_id = bot_token, bot_user_id, bot_id, team_id
+        self.app_token = app_token
+        self.socket_mode_url: str | None = None  # what apps.connections.open answers (a WebSocket URL)
         self._ws = Workspace(bot_user_id=bot_user_id, bot_id=bot_id, team_id=team_id, app_id=app_id,
                              files_dir=Path(files_dir) if files_dir else None)
         self._lock = threading.RLock()
@@ -287,6 +291,8 @@ class SlackEmulator:
                 response: dict[str, Any] = {"ok": False, "error": failure.error}
                 if failure.retry_after is not None:
                     extra["Retry-After"] = str(failure.retry_after)
+            elif method == "apps.connections.open":  # Socket Mode: the app-level token, not the bot's
+                response = self._socket_mode_url(token)
             elif method not in METHODS:
                 response = {"ok": False, "error": "unknown_method"}
             elif bad_body:
@@ -297,6 +303,13 @@ class SlackEmulator:
                 response = self._run(method, params)
             self._calls.append(ApiCall(method, copy.deepcopy(params), headers, response, status))
         return _Reply(status, "application/json; charset=utf-8", json.dumps(response).encode(), extra)
+
+    def _socket_mode_url(self, token: str | None) -> dict:
+        if token != self.app_token:
+            return {"ok": False, "error": "invalid_auth" if token else "not_authed"}
+        if not self.socket_mode_url:
+            return {"ok": False, "error": "socket_mode_not_enabled"}
+        return {"ok": True, "url": self.socket_mode_url}
 
     def _run(self, method: str, params: dict) -> dict:
         try:

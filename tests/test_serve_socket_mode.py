@@ -1,0 +1,50 @@
+"""`curator serve` over Socket Mode as a real process: it connects, acks envelopes and answers in Slack."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bot.cli import main
+from bot.console.emulator import SlackEmulator
+from tests.fakes.socket_mode import FakeSocketMode
+from tests.slack_harness import wait_for_reply
+
+
+@pytest.fixture
+def socket_mode():
+    server = FakeSocketMode()
+    yield server
+    server.close()
+
+
+def test_serve_connects_over_socket_mode_and_answers_an_event_once(tmp_path, monkeypatch, socket_mode):
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "vpn.md").write_text("# VPN\n\n## Error 809\n\nError 809 means IPsec is blocked: switch to the NW-SSL profile.\n")
+    monkeypatch.setenv("CURATOR_DATA_DIR", str(tmp_path / "data"))
+    assert main(["ingest", str(kb)]) == 0
+    with SlackEmulator() as slack:
+        slack.socket_mode_url = socket_mode.url
+        env = os.environ | {
+            "CURATOR_DATA_DIR": str(tmp_path / "data"), "SLACK_BOT_TOKEN": slack.bot_token,
+            "SLACK_APP_TOKEN": slack.app_token, "SLACK_API_URL": slack.api_url,
+        }
+        process = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            assert socket_mode.wait_connected(timeout=90), "curator serve never opened the Socket Mode connection"
+            event = slack.user_message("what does VPN error 809 mean?")
+            envelope = socket_mode.push(event)
+            retry = socket_mode.push(event)  # Slack redelivering the same event_id
+            [answer] = wait_for_reply(slack, "DALICE", event["event"]["ts"], timeout=60)
+            assert "NW-SSL" in answer.text
+            assert slack.wait_for(lambda: {envelope, retry} <= set(socket_mode.acks))
+            assert len([m for m in slack.messages("DALICE", thread_ts=event["event"]["ts"]) if m.bot_id]) == 1
+            assert slack.calls_to("apps.connections.open")[0].headers["authorization"] == f"Bearer {slack.app_token}"
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
