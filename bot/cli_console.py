@@ -51,7 +51,7 @@ def _console_services(settings: Settings, scratch: Path) -> Services:
     from bot.state import StateStore
 
     kb = build_knowledge_base(settings)
-    draw = build_draw_service(settings, kb, build_image_generator(settings))
+    draw = build_draw_service(settings, kb, build_image_generator(settings, kb.providers.google_client))
     return Services(settings, kb, StateStore(scratch / "state.sqlite3"), draw)
 
 

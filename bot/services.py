@@ -79,5 +79,5 @@ def build_services(settings: Settings) -> Services:
     from bot.imaging.factory import build_image_generator
 
     kb = build_knowledge_base(settings)
-    draw = build_draw_service(settings, kb, build_image_generator(settings))
+    draw = build_draw_service(settings, kb, build_image_generator(settings, kb.providers.google_client))
     return Services(settings, kb, StateStore(settings.state_path), draw)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bot.config import Settings
 from bot.providers.base import Answerer, Embedder, Vocabulary
@@ -15,11 +16,13 @@ LOCAL_NOTICE = (
 
 @dataclass(frozen=True)
 class Providers:
-    """The embedder and answerer Curator runs with, and whether they are the offline ones."""
+    """The embedder and answerer Curator runs with, whether they are the offline ones, and the genai
+    client they share (None offline), so other Google features (drawing) reuse it."""
 
     embedder: Embedder
     answerer: Answerer
     local: bool
+    google_client: Any = None
 
 
 def embedding_space(settings: Settings) -> tuple[str, int]:
@@ -46,6 +49,7 @@ def build_providers(settings: Settings, vocabulary: Vocabulary | None = None) ->
             embedder=GeminiEmbedder(client, settings.embedding_model, settings.embedding_dim),
             answerer=GeminiAnswerer(client, settings.answer_model),
             local=False,
+            google_client=client,
         )
     from bot.providers.extractive_answerer import ExtractiveAnswerer
     from bot.providers.local_embedder import LocalEmbedder
