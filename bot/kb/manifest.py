@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+SCHEMA_VERSION = 2
+
 
 @dataclass(frozen=True)
 class ManifestEntry:
@@ -34,17 +36,24 @@ class Manifest:
         with self._lock, self._db:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")  # WAL keeps it consistent; a power cut costs a re-embed
+            if self._db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                # An older layout: start afresh. The next ingest re-embeds, and deterministic ids overwrite.
+                for table in ("files", "intents", "terms", "vocabulary"):
+                    self._db.execute(f"DROP TABLE IF EXISTS {table}")
+                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS files (collection TEXT, source TEXT, content_hash TEXT,"
-                " chunk_count INTEGER, PRIMARY KEY (collection, source))"
+                " chunk_count INTEGER, terms TEXT, PRIMARY KEY (collection, source))"
             )
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS intents (collection TEXT, source TEXT, content_hash TEXT,"
                 " chunk_count INTEGER, PRIMARY KEY (collection, source, content_hash))"
             )
-            self._db.execute("CREATE TABLE IF NOT EXISTS terms (collection TEXT, source TEXT, term TEXT)")
-            self._db.execute("CREATE INDEX IF NOT EXISTS terms_by_term ON terms (collection, term)")
-            self._db.execute("CREATE INDEX IF NOT EXISTS terms_by_source ON terms (collection, source)")
+            # How many files use each term: the vocabulary without one row per file and term.
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS vocabulary (collection TEXT, term TEXT, files INTEGER,"
+                " PRIMARY KEY (collection, term))"
+            )
 
     def entries(self, collection: str) -> dict[str, ManifestEntry]:
         """Every file recorded for `collection`, by source."""
@@ -87,11 +96,26 @@ class Manifest:
             for entry, terms in entries:
                 key = (collection, entry.source)
                 self._db.execute("DELETE FROM intents WHERE collection = ? AND source = ?", key)
+                self._drop_terms(*key)
+                new_terms = sorted(set(terms))
                 self._db.execute(
-                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", (*key, entry.content_hash, entry.chunk_count)
+                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                    (*key, entry.content_hash, entry.chunk_count, "\n".join(new_terms)),
                 )
-                self._db.execute("DELETE FROM terms WHERE collection = ? AND source = ?", key)
-                self._db.executemany("INSERT INTO terms VALUES (?, ?, ?)", [(*key, term) for term in set(terms)])
+                self._db.executemany(
+                    "INSERT INTO vocabulary VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET files = files + 1",
+                    [(collection, term) for term in new_terms],
+                )
+
+    def _drop_terms(self, collection: str, source: str) -> None:
+        """Take one file's terms out of the vocabulary (inside the caller's transaction)."""
+        row = self._db.execute("SELECT terms FROM files WHERE collection = ? AND source = ?", (collection, source)).fetchone()
+        if row and row[0]:
+            self._db.executemany(
+                "UPDATE vocabulary SET files = files - 1 WHERE collection = ? AND term = ?",
+                [(collection, term) for term in row[0].split("\n")],
+            )
+            self._db.execute("DELETE FROM vocabulary WHERE collection = ? AND files <= 0", (collection,))
 
     def known_terms(self, collection: str, terms: Iterable[str]) -> set[str]:
         """Which of `terms` occur anywhere in `collection`."""
@@ -101,18 +125,20 @@ class Manifest:
         marks = ",".join("?" * len(wanted))
         with self._lock:
             rows = self._db.execute(
-                f"SELECT DISTINCT term FROM terms WHERE collection = ? AND term IN ({marks})", (collection, *wanted)
+                f"SELECT term FROM vocabulary WHERE collection = ? AND term IN ({marks})", (collection, *wanted)
             ).fetchall()
         return {row[0] for row in rows}
 
     def forget(self, collection: str, source: str | None = None) -> None:
         """Drop one file's entry, or the whole collection's when `source` is None."""
         with self._lock, self._db:
-            for table in ("files", "intents", "terms"):
-                if source is None:
+            if source is None:
+                for table in ("files", "intents", "vocabulary"):
                     self._db.execute(f"DELETE FROM {table} WHERE collection = ?", (collection,))
-                else:
-                    self._db.execute(f"DELETE FROM {table} WHERE collection = ? AND source = ?", (collection, source))
+                return
+            self._drop_terms(collection, source)
+            for table in ("files", "intents"):
+                self._db.execute(f"DELETE FROM {table} WHERE collection = ? AND source = ?", (collection, source))
 
     def close(self) -> None:
         """Close the database."""
