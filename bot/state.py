@@ -86,5 +86,6 @@ class StateStore:
         return dict(rows)
 
     def close(self) -> None:
-        """Close the database."""
-        self._db.close()
+        """Close the database once no other thread is using it (later calls raise sqlite3.ProgrammingError)."""
+        with self._lock:
+            self._db.close()

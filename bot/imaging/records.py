@@ -155,8 +155,9 @@ class DrawingRecords:
         return [UsageRow(*row) for row in rows]
 
     def close(self) -> None:
-        """Close the database."""
-        self._db.close()
+        """Close the database once no other thread is using it (later calls raise sqlite3.ProgrammingError)."""
+        with self._lock:
+            self._db.close()
 
 
 def _drawing(row: tuple) -> Drawing:

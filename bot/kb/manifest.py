@@ -141,5 +141,6 @@ class Manifest:
                 self._db.execute(f"DELETE FROM {table} WHERE collection = ? AND source = ?", (collection, source))
 
     def close(self) -> None:
-        """Close the database."""
-        self._db.close()
+        """Close the database once no other thread is using it (later calls raise sqlite3.ProgrammingError)."""
+        with self._lock:
+            self._db.close()
