@@ -30,6 +30,18 @@ def slack_settings(emulator: SlackEmulator, data_dir: Path, **values) -> Setting
     )
 
 
+def ingest_one_document(tmp_path: Path, monkeypatch) -> Path:
+    """A one-document knowledge base (VPN error 809), ingested with `curator ingest` under tmp_path/data."""
+    from bot.cli import main
+
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "vpn.md").write_text("# VPN\n\n## Error 809\n\nError 809 means IPsec is blocked: switch to the NW-SSL profile.\n")
+    monkeypatch.setenv("CURATOR_DATA_DIR", str(tmp_path / "data"))
+    assert main(["ingest", str(kb)]) == 0
+    return tmp_path / "data"
+
+
 def make_services(settings: Settings, kb: KnowledgeBase, answerer=None, generator=None) -> Services:
     """Services over a shared knowledge base, optionally answering or drawing with test doubles."""
     if answerer is not None:

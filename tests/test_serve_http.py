@@ -14,7 +14,12 @@ import pytest
 
 from bot.cli import main
 from bot.console.emulator import SlackEmulator
-from tests.slack_harness import SIGNING_SECRET, signed_headers, wait_for_reply
+from tests.slack_harness import (
+    SIGNING_SECRET,
+    ingest_one_document,
+    signed_headers,
+    wait_for_reply,
+)
 
 
 def free_port() -> int:
@@ -32,11 +37,7 @@ def slack():
 @pytest.fixture
 def server(slack, tmp_path, monkeypatch):
     """A running `curator serve --http` over a one-document knowledge base, pointed at the emulator."""
-    kb = tmp_path / "kb"
-    kb.mkdir()
-    (kb / "vpn.md").write_text("# VPN\n\n## Error 809\n\nError 809 means IPsec is blocked: switch to the NW-SSL profile.\n")
-    monkeypatch.setenv("CURATOR_DATA_DIR", str(tmp_path / "data"))
-    assert main(["ingest", str(kb)]) == 0
+    ingest_one_document(tmp_path, monkeypatch)
     port = free_port()
     env = os.environ | {
         "CURATOR_DATA_DIR": str(tmp_path / "data"), "SLACK_BOT_TOKEN": slack.bot_token,

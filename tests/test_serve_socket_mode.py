@@ -8,10 +8,9 @@ import sys
 
 import pytest
 
-from bot.cli import main
 from bot.console.emulator import SlackEmulator
 from tests.fakes.socket_mode import FakeSocketMode
-from tests.slack_harness import wait_for_reply
+from tests.slack_harness import ingest_one_document, wait_for_reply
 
 
 @pytest.fixture
@@ -22,11 +21,7 @@ def socket_mode():
 
 
 def test_serve_connects_over_socket_mode_and_answers_an_event_once(tmp_path, monkeypatch, socket_mode):
-    kb = tmp_path / "kb"
-    kb.mkdir()
-    (kb / "vpn.md").write_text("# VPN\n\n## Error 809\n\nError 809 means IPsec is blocked: switch to the NW-SSL profile.\n")
-    monkeypatch.setenv("CURATOR_DATA_DIR", str(tmp_path / "data"))
-    assert main(["ingest", str(kb)]) == 0
+    ingest_one_document(tmp_path, monkeypatch)
     with SlackEmulator() as slack:
         slack.socket_mode_url = socket_mode.url
         env = os.environ | {
