@@ -54,9 +54,3 @@ class DrawQueue:
             with self._changed:
                 self._running -= 1
                 self._changed.notify_all()
-
-    @property
-    def waiting(self) -> int:
-        """How many drawings are in line."""
-        with self._changed:
-            return len(self._waiting)

@@ -74,7 +74,7 @@ class AskService:
         self, question: str, limit: int = PASSAGES_PER_ANSWER, mode: SearchMode = "hybrid", tags: Sequence[str] = ()
     ) -> list[Passage]:
         """The passages most relevant to `question`."""
-        self._store.check_ready()
+        self._store.check_ready()  # before the (possibly paid) query embedding; search checks again, cheaply
         vector = self._embedder.embed_query(question)
         return self._store.search(vector, question, limit=limit, mode=mode, tags=tags, modality="text")
 

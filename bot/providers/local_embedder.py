@@ -31,10 +31,6 @@ class LocalEmbedder:
         """Embed a question (MiniLM is symmetric: same encoder as documents)."""
         return self._encode([text])[0]
 
-    def embed_many(self, texts: Sequence[str]) -> list[Vector]:
-        """Embed arbitrary sentences, e.g. for the extractive answerer."""
-        return self._encode(list(texts))
-
     def _encode(self, texts: list[str]) -> list[Vector]:
         if not texts:
             return []
