@@ -26,12 +26,15 @@ from bench._corpus import SAMPLE_KB
 from bench._report import arguments, emit, percentile, stamp, table
 from bot.config import Settings
 from bot.console.emulator import SlackEmulator
+from bot.find.factory import OFFLINE_TUNING
+from bot.find.index import ImageIndex
+from bot.find.offline_encoder import OfflineImageEncoder
 from bot.kb.ask import AskService
 from bot.kb.ingest import Ingestor
 from bot.kb.manifest import Manifest
 from bot.kb.store import ChunkStore
 from bot.providers.factory import Providers
-from bot.services import KnowledgeBase, Services, build_draw_service
+from bot.services import KnowledgeBase, Services, build_draw_service, build_find_service
 from bot.state import StateStore
 from tests.fakes.embedders import HashingEmbedder
 from tests.slack_harness import SIGNING_SECRET, ScriptedAnswerer, dispatch, make_app
@@ -44,7 +47,9 @@ def knowledge_base(settings: Settings, work: Path, answerer) -> KnowledgeBase:
     manifest = Manifest(work / "manifest.sqlite3")
     Ingestor(store, embedder, manifest, 50_000_000).run([SAMPLE_KB])
     providers = Providers(embedder, answerer, local=True)
-    return KnowledgeBase(settings, providers, store, manifest, AskService(store, embedder, answerer))
+    images = ImageIndex(store, OfflineImageEncoder(embedder))  # no image is sent: the CNN never loads
+    return KnowledgeBase(settings, providers, store, manifest, AskService(store, embedder, answerer), images,
+                         OFFLINE_TUNING)
 
 
 def bot_for(api_url: str, token: str, work: Path, answerer, workers: int = 128):
@@ -54,7 +59,8 @@ def bot_for(api_url: str, token: str, work: Path, answerer, workers: int = 128):
         SLACK_API_URL=api_url, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_WORKERS=workers,
     )
     kb = knowledge_base(settings, work, answerer)
-    services = Services(settings, kb, StateStore(settings.state_path), build_draw_service(settings, kb, None))
+    services = Services(settings, kb, StateStore(settings.state_path), build_draw_service(settings, kb, None),
+                        build_find_service(settings, kb))
     return make_app(settings, services)
 
 

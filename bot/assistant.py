@@ -9,29 +9,33 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 
 from bot.conversation import thread_history
+from bot.find.flow import FindFlow
 from bot.imaging.params import USAGE as DRAW_USAGE
 from bot.imaging.params import DrawParamError, parse_draw
 from bot.kb.ask import InvalidQuestion
 from bot.kb.store import KnowledgeBaseError
 from bot.providers.base import ProviderError
-from bot.router import Intent, Kind, route
+from bot.router import Intent, Kind, is_question, route
 from bot.services import Services
-from bot.slack.blocks import HELP_TEXT, build_citation_blocks, build_feedback_blocks, build_help_blocks
+from bot.slack.blocks import (
+    HELP_TEXT,
+    build_citation_blocks,
+    build_feedback_blocks,
+    build_help_blocks,
+)
 from bot.slack.message import IncomingMessage
 from bot.slack.reply import ThreadReply
 
 log = logging.getLogger(__name__)
-
-SOON = {
-    Kind.FIND: "Finding related documents and images for uploads is coming soon. Meanwhile, ask me a question.",
-}
-
 
 @dataclass
 class Curator:
     """Answers, drawings and lookups for normalised Slack messages."""
 
     services: Services
+
+    def __post_init__(self) -> None:
+        self._find = FindFlow(self.services.settings, self.services.find)
 
     def handle(self, message: IncomingMessage, client: WebClient, bot_user_id: str = "") -> None:
         """Route and serve one message in its thread; every outcome is a visible reply."""
@@ -46,10 +50,12 @@ class Curator:
                 self._draw(intent, message, reply)
             elif intent.kind is Kind.EDIT and drawing is not None:
                 self.services.draw.edit(reply, message.user, drawing, intent.text)
-            elif intent.kind is Kind.HELP:
-                reply.post(HELP_TEXT, blocks=build_help_blocks())
+            elif intent.kind is Kind.FIND and message.files:
+                self._find.files(reply, message.files, intent.text, question=is_question(intent.text))
+            elif intent.kind is Kind.FIND:
+                self._find.text(reply, intent.text)
             else:
-                reply.post(SOON[intent.kind])
+                reply.post(HELP_TEXT, blocks=build_help_blocks())
         except (InvalidQuestion, DrawParamError, KnowledgeBaseError, ProviderError) as exc:
             reply.error(str(exc))
         except Exception:

@@ -7,6 +7,7 @@ Settings are read once in `main()` and passed down; nothing reads the environmen
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -54,6 +55,20 @@ class Settings(BaseSettings):
     image_quota_per_user_per_day: int = Field(default=25, ge=0, validation_alias="IMAGE_QUOTA_PER_USER_PER_DAY")
     image_concurrency: int = Field(default=4, ge=1, le=64, validation_alias="IMAGE_CONCURRENCY")
 
+    # Find: which encoder puts images in the text space ("auto": gemini-embedding-2 image parts with Google
+    # credentials, else offline), the Vertex multimodal model, and how many files of one post are looked at.
+    image_embedder: Literal["auto", "gemini", "vertex", "offline"] = Field(
+        default="auto", validation_alias="IMAGE_EMBEDDER"
+    )
+    multimodal_embedding_model: str = Field(
+        default="multimodalembedding@001", validation_alias="MULTIMODAL_EMBEDDING_MODEL"
+    )
+    multimodal_embedding_dim: Literal[128, 256, 512, 1408] = Field(
+        default=512, validation_alias="MULTIMODAL_EMBEDDING_DIM"
+    )
+    vertex_api_endpoint: str | None = Field(default=None, validation_alias="VERTEX_API_ENDPOINT")
+    find_max_files: int = Field(default=4, ge=1, le=20, validation_alias="FIND_MAX_FILES")
+
     curator_data_dir: Path = Field(default=DEFAULT_DATA_DIR, validation_alias="CURATOR_DATA_DIR")
     collection: str = Field(default="kb", validation_alias="CURATOR_COLLECTION")
 
@@ -73,6 +88,10 @@ class Settings(BaseSettings):
             raise ValueError("Set either QDRANT_URL (a Qdrant server) or QDRANT_PATH (local mode), not both")
         if self.google_genai_use_vertexai and not self.google_cloud_project:
             raise ValueError("GOOGLE_GENAI_USE_VERTEXAI=true needs GOOGLE_CLOUD_PROJECT")
+        if self.image_embedder == "gemini" and not self.uses_google:
+            raise ValueError("IMAGE_EMBEDDER=gemini needs GEMINI_API_KEY or GOOGLE_GENAI_USE_VERTEXAI")
+        if self.image_embedder == "vertex" and not self.google_genai_use_vertexai:
+            raise ValueError("IMAGE_EMBEDDER=vertex needs GOOGLE_GENAI_USE_VERTEXAI=true and GOOGLE_CLOUD_PROJECT")
         return self
 
     @property

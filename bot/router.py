@@ -46,6 +46,11 @@ def strip_mentions(text: str) -> str:
     return _MENTION.sub("", text or "").strip()
 
 
+def is_question(text: str) -> bool:
+    """Whether words read as a question ("why does this fail?"), not as a search hint ("similar diagrams")."""
+    return bool(_QUESTION.search(strip_mentions(text)))
+
+
 def route(text: str, has_files: bool = False, command: str | None = None, thread_has_image: bool = False) -> Intent:
     """Route a slash command or a message; explicit forms win, files alone mean find, the rest is a question.
 

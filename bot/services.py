@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from functools import partial
 
 from bot.config import Settings
+from bot.find.factory import build_image_encoder
+from bot.find.index import ImageIndex
+from bot.find.service import FindService, FindTuning
 from bot.imaging.base import ImageGenerator
 from bot.imaging.flow import DrawService
 from bot.imaging.library import ImageLibrary
@@ -16,8 +19,8 @@ from bot.kb.ingest import Ingestor
 from bot.kb.manifest import Manifest
 from bot.kb.qdrant import open_qdrant
 from bot.kb.store import ChunkStore
-from bot.state import StateStore
 from bot.providers.factory import Providers, build_providers, embedding_space
+from bot.state import StateStore
 
 
 @dataclass
@@ -29,6 +32,8 @@ class KnowledgeBase:
     store: ChunkStore
     manifest: Manifest
     ask: AskService
+    images: ImageIndex
+    find_tuning: FindTuning
 
     def close(self) -> None:
         """Release the store (local mode holds a lock on its folder) and the manifest."""
@@ -38,7 +43,7 @@ class KnowledgeBase:
     def ingestor(self) -> Ingestor:
         """An ingestor writing to this knowledge base."""
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
-        return Ingestor(self.store, self.providers.embedder, self.manifest, max_bytes)
+        return Ingestor(self.store, self.providers.embedder, self.manifest, max_bytes, images=self.images)
 
 
 def build_knowledge_base(settings: Settings, collection: str | None = None) -> KnowledgeBase:
@@ -48,7 +53,14 @@ def build_knowledge_base(settings: Settings, collection: str | None = None) -> K
     manifest = Manifest(settings.manifest_path)
     providers = build_providers(settings, partial(manifest.known_terms, store.name))
     embedder = providers.embedder
-    return KnowledgeBase(settings, providers, store, manifest, AskService(store, embedder, providers.answerer))
+    encoder, tuning = build_image_encoder(settings, embedder, providers.google_client)
+    ask = AskService(store, embedder, providers.answerer)
+    return KnowledgeBase(settings, providers, store, manifest, ask, ImageIndex(store, encoder), tuning)
+
+
+def build_find_service(settings: Settings, kb: KnowledgeBase) -> FindService:
+    """Cross-modal lookups over `kb` (settings are taken for symmetry with the other builders)."""
+    return FindService(kb.store, kb.images, kb.providers.embedder, kb.ask, kb.find_tuning)
 
 
 @dataclass
@@ -59,6 +71,7 @@ class Services:
     kb: KnowledgeBase
     state: StateStore
     draw: DrawService
+    find: FindService
 
     def close(self) -> None:
         """Release the knowledge base and the databases."""
@@ -70,7 +83,7 @@ class Services:
 def build_draw_service(settings: Settings, kb: KnowledgeBase, generator: ImageGenerator | None) -> DrawService:
     """Drawing with `generator` (None: offline), its records, queue and the image library."""
     records = DrawingRecords(settings.state_path, settings.images_dir)
-    library = ImageLibrary(kb.store, kb.providers.embedder)
+    library = ImageLibrary(kb.images, kb.providers.embedder)
     return DrawService(settings, generator, records, DrawQueue(settings.image_concurrency), library)
 
 
@@ -80,4 +93,4 @@ def build_services(settings: Settings) -> Services:
 
     kb = build_knowledge_base(settings)
     draw = build_draw_service(settings, kb, build_image_generator(settings, kb.providers.google_client))
-    return Services(settings, kb, StateStore(settings.state_path), draw)
+    return Services(settings, kb, StateStore(settings.state_path), draw, build_find_service(settings, kb))

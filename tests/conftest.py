@@ -17,7 +17,8 @@ CONTRACT_ENV = [
     "GOOGLE_CLOUD_LOCATION", "GOOGLE_APPLICATION_CREDENTIALS", "EMBEDDING_MODEL", "EMBEDDING_DIM", "ANSWER_MODEL",
     "QDRANT_URL", "QDRANT_API_KEY", "QDRANT_PATH", "CURATOR_DATA_DIR", "CURATOR_COLLECTION",
     "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL",
-    "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET",
+    "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "IMAGE_EMBEDDER", "MULTIMODAL_EMBEDDING_MODEL",
+    "MULTIMODAL_EMBEDDING_DIM", "VERTEX_API_ENDPOINT", "FIND_MAX_FILES",
 ]
 
 
@@ -76,6 +77,31 @@ def sample_kb(tmp_path_factory):
     report = knowledge_base.ingestor().run([SAMPLE_KB])
     assert len(report.added) == 20 and not report.skipped, "every sample document ingests cleanly"
     yield knowledge_base
+    knowledge_base.close()
+
+
+@pytest.fixture(scope="session")
+def find_kb(tmp_path_factory):
+    """The sample documents plus three images (a flow diagram, a photo-like drawing, a crossword), ingested
+    once per session with the offline providers: `.kb` is the KnowledgeBase, `.root` the ingested folder."""
+    import shutil
+    from types import SimpleNamespace
+
+    from bot.services import build_knowledge_base
+    from tests.fakes.diagrams import flow_diagram
+    from tests.fakes.screens import crossword, traffic_light
+
+    root = tmp_path_factory.mktemp("find-kb") / "kb"
+    shutil.copytree(SAMPLE_KB, root, ignore=shutil.ignore_patterns("images"))
+    (root / "images").mkdir()
+    flow_diagram("Payment flow", ["Checkout page", "Authorise card", "Capture payment", "Send receipt"]).save(
+        root / "images" / "payment-flow.png")
+    traffic_light().save(root / "images" / "traffic-light.png")
+    crossword().save(root / "images" / "crossword.png")
+    settings = Settings(_env_file=None, CURATOR_DATA_DIR=root.parent / "data")
+    knowledge_base = build_knowledge_base(settings)
+    report = knowledge_base.ingestor().run([root])
+    yield SimpleNamespace(kb=knowledge_base, root=root, report=report, settings=settings)
     knowledge_base.close()
 
 

@@ -41,6 +41,8 @@ def decode_image(data: bytes, name: str, max_pixels: int, declared_type: str = "
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise _too_many_pixels(name, max_pixels) from None
         except Image.UnidentifiedImageError:
+            if _has_supported_signature(data):  # a PNG/JPEG/GIF/WebP header with a broken body
+                raise _unreadable(name) from None
             what = describe(data, declared_type)
             raise UnsupportedFile(f"“{name}” looks like {what}, which I can't search with. "
                                   f"I can read {SUPPORTED} images.") from None
@@ -86,6 +88,11 @@ def describe(data: bytes, declared_type: str = "") -> str:
     if _is_text(data[:4096]):
         return "a text file"
     return f"a {declared_type} file" if declared_type else "a file of an unknown type"
+
+
+def _has_supported_signature(data: bytes) -> bool:
+    return data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")) or (
+        data[:4] == b"RIFF" and data[8:12] == b"WEBP")
 
 
 def _is_text(sample: bytes) -> bool:

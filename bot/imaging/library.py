@@ -2,39 +2,44 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from bot.find.base import ImageDescription
+from bot.find.images import decode_image
+from bot.find.index import ImageIndex
 from bot.imaging.records import Drawing
-from bot.kb.store import ChunkRecord, ChunkStore, KnowledgeBaseError
+from bot.kb.store import KnowledgeBaseError
 from bot.providers.base import Embedder, Passage
 
 GENERATED_TAG = "generated"
+MAX_PIXELS = 40_000_000  # our own model's output; the check only guards against a corrupt file
 
 
 class ImageLibrary:
-    """Indexes drawings by their prompt (image embeddings arrive with Find) and searches images."""
+    """Indexes drawings (their pixels and their prompt) and searches the knowledge base's images by text."""
 
-    def __init__(self, store: ChunkStore, embedder: Embedder) -> None:
-        self._store = store
+    def __init__(self, index: ImageIndex, embedder: Embedder) -> None:
+        self._index = index
         self._embedder = embedder
 
     def add(self, drawing: Drawing) -> None:
         """Index every image of a drawing with its prompt, parameters and author."""
         request = drawing.request
-        text = f"{request.prompt}. AI-generated image by <@{drawing.user}> with {drawing.model} ({request.describe()})."
+        caption = f"AI-generated image by <@{drawing.user}> with {drawing.model} ({request.describe()}): {request.prompt}"
         title = request.prompt if len(request.prompt) <= 120 else request.prompt[:119] + "…"
-        [vector] = self._embedder.embed_documents([text], title)
-        self._store.ensure()
-        self._store.upsert([
-            ChunkRecord(
-                source=str(path), doc_id=f"{GENERATED_TAG}/{path.name}", title=title, section="AI-generated image",
-                text=text, content_hash=drawing.drawing_id, index=index, count=len(drawing.paths),
-                tags=(GENERATED_TAG,), vector=vector, modality="image",
-            )
-            for index, path in enumerate(drawing.paths)
-        ])
+        prepared = []
+        for path in drawing.paths:
+            data = path.read_bytes()
+            image = decode_image(data, path.name, MAX_PIXELS)
+            prepared.append(self._index.prepare(
+                image, str(path), f"{GENERATED_TAG}/{path.name}", hashlib.sha256(data).hexdigest(),
+                tags=(GENERATED_TAG,), title=title, description=ImageDescription(caption), words=request.prompt,
+            ))
+        self._index.store_images(prepared)
 
     def search(self, text: str, limit: int = 3) -> list[Passage]:
         """The images closest to `text`; empty when the knowledge base has none."""
         try:
-            return self._store.search(self._embedder.embed_query(text), text, limit=limit, modality="image")
+            return self._index.store.search(self._embedder.embed_query(text), text, limit=limit, modality="image")
         except KnowledgeBaseError:
             return []

@@ -82,7 +82,10 @@ class AskService:
         """Retrieve and start streaming an answer; raises InvalidQuestion or KnowledgeBaseError first."""
         question = validate_question(question)
         search_text = " ".join([t.text for t in history if t.role == "user"][-1:] + [question])
-        passages = self.retrieve(search_text, tags=tags)
+        return self.answer_from(question, self.retrieve(search_text, tags=tags), history)
+
+    def answer_from(self, question: str, passages: list[Passage], history: Sequence[Turn] = ()) -> AnswerStream:
+        """Start streaming an answer grounded in `passages`; none means the honest 'not in the KB'."""
         if not passages:
             return AnswerStream(passages=[], _pieces=iter([NOT_IN_KB]))
         return AnswerStream(passages=passages, _pieces=self._answerer.stream_answer(question, passages, history))

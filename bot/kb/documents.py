@@ -42,7 +42,7 @@ def load_document(path: Path, data: bytes) -> Document:
     """Parse `data` (the bytes of `path`) by file type; raise SkipFile with a reason when impossible."""
     suffix = path.suffix.lower()
     if suffix in IMAGE_SUFFIXES:
-        raise SkipFile("image: indexed by Find (image search), not yet available")
+        raise SkipFile("image: indexed separately by image search (Find)")
     if suffix not in SUPPORTED_SUFFIXES:
         raise SkipFile(f"unsupported file type '{suffix or path.name}' (supported: Markdown, text, HTML, PDF)")
     if not data.strip():

@@ -7,13 +7,17 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.kb import sparse
 from bot.kb.chunking import chunk_document
-from bot.kb.documents import SkipFile, load_document
+from bot.kb.documents import IMAGE_SUFFIXES, SkipFile, load_document
 from bot.kb.manifest import Manifest, ManifestEntry
 from bot.kb.store import ChunkRecord, ChunkStore
 from bot.providers.base import Embedder
+
+if TYPE_CHECKING:
+    from bot.find.index import ImageIndex, VisualPoint
 
 FLUSH_CHUNKS = 256  # chunks buffered before one upsert; the manifest is written only after it
 
@@ -69,6 +73,7 @@ class _PendingFile:
     records: list[ChunkRecord]
     terms: set[str]
     is_new: bool
+    visual: list[VisualPoint] = field(default_factory=list)
 
 
 class Ingestor:
@@ -76,9 +81,11 @@ class Ingestor:
 
     def __init__(
         self, store: ChunkStore, embedder: Embedder, manifest: Manifest, max_bytes: int,
-        flush_chunks: int = FLUSH_CHUNKS,
+        flush_chunks: int = FLUSH_CHUNKS, images: ImageIndex | None = None, max_pixels: int = 40_000_000,
     ) -> None:
         self._store = store
+        self._images = images
+        self._max_pixels = max_pixels
         self._flush_chunks = flush_chunks
         self._embedder = embedder
         self._manifest = manifest
@@ -111,6 +118,9 @@ class Ingestor:
             if known and known.content_hash == content_hash:
                 report.unchanged.append(file.doc_id)
                 return
+            if file.path.suffix.lower() in IMAGE_SUFFIXES:
+                self._ingest_image(file, data, content_hash, known, report)
+                return
             document = load_document(file.path, data)
         except SkipFile as skip:
             report.skipped.append((file.doc_id, str(skip)))
@@ -128,9 +138,33 @@ class Ingestor:
             )
             for chunk, vector in zip(chunks, vectors, strict=True)
         ]
+        self._add_pending(file, content_hash, records, known, report)
+
+    def _ingest_image(
+        self, file: SourceFile, data: bytes, content_hash: str, known: ManifestEntry | None, report: IngestReport
+    ) -> None:
+        """Describe and embed an image file (caption + OCR), or skip it with the reason."""
+        from bot.find.images import UnsupportedFile, decode_image
+
+        if self._images is None:
+            raise SkipFile("image: image search (Find) is not configured for this run")
+        try:
+            image = decode_image(data, file.path.name, self._max_pixels, declared_type=file.path.suffix[1:])
+        except UnsupportedFile as exc:
+            raise SkipFile(str(exc)) from None
+        indexed = self._images.prepare(image, file.source, file.doc_id, content_hash, file.tags)
+        report.embedding_calls += 1
+        if not indexed.description.text:
+            report.notes.append((file.doc_id, "image: no text read in it (found by its look and caption only)"))
+        self._add_pending(file, content_hash, [indexed.record], known, report, [indexed.visual])
+
+    def _add_pending(
+        self, file: SourceFile, content_hash: str, records: list[ChunkRecord], known: ManifestEntry | None,
+        report: IngestReport, visual: list[VisualPoint] | None = None,
+    ) -> None:
         terms = {t for r in records for t in sparse.terms(f"{r.title}\n{r.section}\n{r.text}")}
         entry = ManifestEntry(file.source, content_hash, len(records))
-        self._pending.append(_PendingFile(file, entry, records, terms, is_new=known is None))
+        self._pending.append(_PendingFile(file, entry, records, terms, is_new=known is None, visual=visual or []))
         if sum(len(p.records) for p in self._pending) >= self._flush_chunks:
             self._flush(report)
 
@@ -151,6 +185,8 @@ class Ingestor:
             return
         self._manifest.intend(self._store.name, [pending.entry for pending in self._pending])
         self._store.upsert([record for pending in self._pending for record in pending.records])
+        if self._images is not None:
+            self._images.visual.upsert([point for pending in self._pending for point in pending.visual])
         for pending in self._pending:
             self._delete_versions(pending.file.source, keep_hash=pending.entry.content_hash)
             (report.added if pending.is_new else report.updated).append(pending.file.doc_id)
@@ -160,7 +196,10 @@ class Ingestor:
 
     def _delete_versions(self, source: str, keep_hash: str | None = None) -> None:
         stale = [v for v in self._manifest.versions(self._store.name, source) if v.content_hash != keep_hash]
-        self._store.delete_versions([(v.source, v.content_hash, v.chunk_count) for v in stale])
+        versions = [(v.source, v.content_hash, v.chunk_count) for v in stale]
+        self._store.delete_versions(versions)
+        if self._images is not None:
+            self._images.delete_versions(versions)
 
     def _prune(self, paths: Sequence[Path], seen: set[str], report: IngestReport) -> None:
         roots = [str(p.resolve()) for p in paths]

@@ -64,6 +64,11 @@ class ChunkStore:
         self.dimension = dimension
         self.name = collection_name(base, model_id, dimension)
 
+    @property
+    def client(self) -> QdrantClient:
+        """The Qdrant client, shared with stores of the same knowledge base (image vectors)."""
+        return self._client
+
     def close(self) -> None:
         """Close the underlying Qdrant client."""
         self._client.close()

@@ -48,11 +48,16 @@ class GeminiEmbedder:
         embeddings = response.embeddings or []
         if len(embeddings) != len(texts):
             raise ValueError(f"Gemini returned {len(embeddings)} embeddings for {len(texts)} texts")
-        return [self._normalise(list(e.values or [])) for e in embeddings]
+        return [normalise(list(e.values or []), self.dimension) for e in embeddings]
 
-    def _normalise(self, values: Vector) -> Vector:
-        # Only the full 3072-d output is unit length; Matryoshka truncations must be re-normalised.
-        if self.dimension >= FULL_DIMENSION:
-            return values
-        norm = math.sqrt(sum(v * v for v in values)) or 1.0
-        return [v / norm for v in values]
+
+def normalise(values: Vector, dimension: int) -> Vector:
+    """A Gemini embedding at `dimension` made unit length: only the full 3072-d output already is;
+    Matryoshka truncations must be re-normalised."""
+    return values if dimension >= FULL_DIMENSION else unit_length(values)
+
+
+def unit_length(values: Vector) -> Vector:
+    """`values` scaled to unit length (a zero vector stays zero)."""
+    norm = math.sqrt(sum(v * v for v in values)) or 1.0
+    return [v / norm for v in values]

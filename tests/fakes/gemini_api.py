@@ -21,8 +21,9 @@ Paths (model ids may be URL-encoded, e.g. ``imagegeneration%40006``):
   ``POST /token``: OAuth token endpoint for service-account credentials.
 
 Ops: ``batchEmbedContents``, ``embedContent``, ``generateContent``, ``streamGenerateContent``
-(SSE, ``?alt=sse``), ``predict`` (Imagen images, or legacy text embeddings if instances carry
-``content``). Calling an embedding model with a generate op (or vice versa) is a 404, like Google.
+(SSE, ``?alt=sse``), ``predict`` (Imagen images, ``multimodalembedding@001``, or legacy text
+embeddings if instances carry ``content``). Calling an embedding model with a generate op (or
+vice versa) is a 404, like Google.
 
 Errors use Google's shape ``{"error": {"code", "message", "status"[, "details"]}}``:
   missing API key -> 403 PERMISSION_DENIED; wrong key -> 400 INVALID_ARGUMENT (API_KEY_INVALID);
@@ -35,6 +36,13 @@ them to a caption with :meth:`FakeGemini.describe_image`. The full-size vector (
 3072) is unit length; smaller ``outputDimensionality`` vectors are scaled by a text-dependent
 factor in [0.5, 0.9) (NOT unit), like the real API. Task type does not change the vector.
 :meth:`FakeGemini.embed` returns exactly what the fake would answer.
+
+Vertex ``multimodalembedding@001`` (aiplatform ``MultiModalEmbeddingModel``, ``:predict``): instances
+``[{"text"?, "image"?: {"bytesBase64Encoded"}}]``, ``parameters.dimension`` in 128/256/512/1408
+(default 1408; aiplatform sends it as a float) -> ``{"predictions": [{"imageEmbedding"?,
+"textEmbedding"?}]}`` with ``imageEmbedding == embed("", dim, [image bytes])`` and ``textEmbedding ==
+embed(text, dim)`` (NOT unit length), so an image given a caption with ``describe_image`` lands on
+that caption's text. Received images are recorded in ``images`` (mime type None).
 
 Programming it (one-shot ``*_next`` calls queue up; ``op=`` restricts them to one op):
   ``fail_next(status, times, message, op, retry_delay)``, ``delay_next(seconds, times, op)``,
@@ -67,14 +75,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import math
 import re
 import socket
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Iterable
+from typing import Any, Self
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .images import tiny_png
@@ -88,8 +98,9 @@ DEFAULT_MODELS = frozenset({
     "gemini-3-flash-preview", "gemini-3-pro-preview",
     "gemini-2.5-flash-image", "gemini-3-pro-image-preview",
     "imagen-4.0-generate-001", "imagen-3.0-generate-002", "imagen-3.0-capability-001",
-    "imagegeneration@006",
+    "imagegeneration@006", "multimodalembedding@001",
 })
+MULTIMODAL_DIMS = (128, 256, 512, 1408)
 
 STATUS_NAMES = {
     400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
@@ -111,9 +122,11 @@ _VERTEX_PATH = re.compile(
 _EMBED_OPS = {"batchEmbedContents", "embedContent"}
 _GENERATE_OPS = {"generateContent", "streamGenerateContent"}
 _WORD = re.compile(r"\w+")
-_STOP_WORDS = frozenset(
-    "a an and are as at be by for from has have how i in is it its of on or that the this to "
-    "was were what when where which who why will with you your".split())
+_STOP_WORDS = frozenset([
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "how", "i",
+    "in", "is", "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were",
+    "what", "when", "where", "which", "who", "why", "will", "with", "you", "your"
+])
 
 
 class _Reply(Exception):
@@ -171,7 +184,7 @@ def unit_embedding(text: str = "", dim: int = 3072, extra_features: Iterable[str
     """Deterministic unit-length hashed bag-of-words (+ bigrams) vector of ``dim`` floats."""
     words = _WORD.findall(text.lower())
     feats = [(w, 0.3 if w in _STOP_WORDS else 1.0) for w in words]
-    feats += [(f"{a} {b}", 0.5) for a, b in zip(words, words[1:])]
+    feats += [(f"{a} {b}", 0.5) for a, b in itertools.pairwise(words)]
     feats += [(f, 3.0) for f in extra_features]
     feats.append(("\x00bias", 0.1))  # never a zero vector
     vec = [0.0] * dim
@@ -237,7 +250,7 @@ class FakeGemini:
 
     # -- lifecycle
 
-    def start(self) -> "FakeGemini":
+    def start(self) -> FakeGemini:
         self._stop.clear()
         handler = type("Handler", (_Handler,), {"fake": self})
         self._server = _QuietServer(("127.0.0.1", 0), handler)
@@ -261,10 +274,10 @@ class FakeGemini:
                     pass
             self._connections.clear()
 
-    def __enter__(self) -> "FakeGemini":
+    def __enter__(self) -> Self:
         return self.start()
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     @property
@@ -465,12 +478,14 @@ class FakeGemini:
                                        "totalTokenCount": prompt_tokens + out_tokens}
         return chunks
 
-    # -- predict (Imagen, legacy text embeddings)
+    # -- predict (Imagen, multimodal and legacy text embeddings)
 
     def _op_predict(self, req: RecordedRequest) -> dict:
         body = req.body or {}
         instances = body.get("instances") or []
         params = body.get("parameters") or {}
+        if (req.model or "").startswith("multimodalembedding"):
+            return {"predictions": [self._multimodal(inst, params) for inst in instances]}
         if _is_embedding_model(req.model):
             return {"predictions": [{"embeddings": {
                 "values": self._embed_content(inst.get("content"), params.get("outputDimensionality")),
@@ -494,9 +509,29 @@ class FakeGemini:
             return {"predictions": [image(0)] + rest}
         return {"predictions": [image(i) for i in range(count)]}
 
+    def _multimodal(self, instance: dict, params: dict) -> dict:
+        dim = params.get("dimension", 1408)
+        if dim not in MULTIMODAL_DIMS:  # 512.0 == 512
+            raise _Reply(400, f"Invalid dimension {dim}: must be one of {list(MULTIMODAL_DIMS)}.")
+        dim = int(dim)
+        out = {}
+        image = instance.get("image")
+        if image:
+            if "bytesBase64Encoded" not in image:
+                raise _Reply(400, "Image must carry bytesBase64Encoded or gcsUri.")
+            data = _b64decode(image["bytesBase64Encoded"])
+            with self._lock:
+                self.images.append((image.get("mimeType"), data))
+            out["imageEmbedding"] = self.embed("", dim, [data])
+        if "text" in instance:
+            out["textEmbedding"] = self.embed(instance["text"], dim)
+        if not out:
+            raise _Reply(400, "At least one of text, image or video must be given.")
+        return out
+
     # -- dispatch (called by the handler thread)
 
-    def _handle(self, handler: "_Handler") -> None:
+    def _handle(self, handler: _Handler) -> None:
         url = urlsplit(handler.path)
         raw = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
         headers = {k.lower(): v for k, v in handler.headers.items()}
@@ -609,7 +644,7 @@ class FakeGemini:
                 "outputTokenLimit": 1 if _is_embedding_model(model) else 65536,
                 "supportedGenerationMethods": methods}
 
-    def _stream(self, handler: "_Handler", req: RecordedRequest) -> None:
+    def _stream(self, handler: _Handler, req: RecordedRequest) -> None:
         mid = self._take("mid_stream", req.op)
         chunks = self._generate(req)
         if mid:

@@ -1,0 +1,124 @@
+"""Find in Slack: fetch and check the files of a post, look each image up, answer a question asked with them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import zip_longest
+from typing import Any
+from urllib.parse import urlsplit
+
+from slack_sdk.errors import SlackApiError
+
+from bot.config import Settings
+from bot.find.base import ImageDescription
+from bot.find.blocks import SUPPORTED_HINT, image_uploads, result_message
+from bot.find.download import SLACK_FILE_HOSTS, DownloadError, SlackFileDownloader
+from bot.find.images import FORMATS, UnsupportedFile
+from bot.find.service import FindResult, FindService
+from bot.slack.blocks import build_citation_blocks
+from bot.slack.format import escape
+from bot.slack.reply import ThreadReply
+
+log = logging.getLogger(__name__)
+
+FIND_USAGE = "Tell me what to look for, e.g. `find the payment flow diagram`, or upload an image to find related documents."
+SUPPORTED_MIME_TYPES = set(FORMATS.values())
+
+
+@dataclass
+class FindFlow:
+    """Serves Find requests in a thread: uploads (one or several images, with or without words) and text."""
+
+    settings: Settings
+    service: FindService
+
+    def text(self, reply: ThreadReply, query: str) -> None:
+        """`find …` / `/find …`: documents and images matching words."""
+        if not query.strip():
+            reply.post(FIND_USAGE)
+            return
+        reply.acknowledge("is searching for images and documents…")
+        self._post(reply, f"“{query.strip()[:200]}”", self.service.find_text(query.strip()))
+
+    def files(self, reply: ThreadReply, files: Sequence[dict[str, Any]], words: str, question: bool) -> None:
+        """Look up every image of a post (up to FIND_MAX_FILES); a question in `words` gets a grounded answer."""
+        reply.acknowledge("is looking at your image…")
+        cap = self.settings.find_max_files
+        problems = [] if len(files) <= cap else [
+            (f"You sent {len(files)} files; I looked at the first {cap} (the limit per message). "
+             "Send the others in another message.")]
+        downloader = self._downloader(reply)
+        results: list[FindResult] = []
+        for file in files[:cap]:
+            name = str(file.get("name") or file.get("title") or "your file")
+            try:
+                _check_declared_type(file, name)
+                image = downloader.download(file)
+            except (UnsupportedFile, DownloadError) as exc:
+                problems.append(str(exc))
+                continue
+            result = self.service.find_image(image, text=words)
+            results.append(result)
+            self._post(reply, f"“{image.name}”", result)
+        if problems:
+            reply.error("\n".join(f"• {escape(p)}" for p in problems))
+        if question and results:
+            self._answer(reply, words, results)
+
+    def _post(self, reply: ThreadReply, subject: str, result: FindResult) -> None:
+        text, blocks = result_message(subject, result, self.settings.docs_url)
+        reply.post(text, blocks=blocks)
+        matches = ([result.duplicate] if result.duplicate else []) + result.images
+        uploads = image_uploads(matches)
+        if not uploads:
+            return
+        try:
+            reply.client.files_upload_v2(channel=reply.channel, thread_ts=reply.thread_ts, file_uploads=uploads)
+        except SlackApiError as exc:  # the list above already names them; say why they are not shown
+            log.warning("could not upload matching images: %s", exc.response.get("error"))
+            reply.error(f"I couldn't post the matching images here (Slack said `{exc.response.get('error')}`).")
+
+    def _answer(self, reply: ThreadReply, question: str, results: list[FindResult]) -> None:
+        merged = results[0] if len(results) == 1 else _merge(results)
+        answer = self.service.answer(question, merged)
+        reply.stream(answer, lambda: build_citation_blocks(answer.citations, self.settings.docs_url))
+
+    def _downloader(self, reply: ThreadReply) -> SlackFileDownloader:
+        return SlackFileDownloader(
+            token=reply.client.token or "", allowed_hosts=self._file_hosts(),
+            max_bytes=int(self.settings.max_file_mb * 1_000_000), timeout_s=self.settings.slack_timeout_s,
+            files_info=_files_info(reply),
+        )
+
+    def _file_hosts(self) -> tuple[str, ...]:
+        """Slack's file hosts, plus the configured API host when it is not Slack's (the console emulator)."""
+        api = urlsplit(self.settings.slack_api_url)
+        if not api.hostname or api.hostname == "slack.com":
+            return SLACK_FILE_HOSTS
+        return (*SLACK_FILE_HOSTS, f"{api.hostname}:{api.port}" if api.port else api.hostname)
+
+
+def _check_declared_type(file: dict[str, Any], name: str) -> None:
+    """Refuse without downloading what Slack already says is not a supported image (PDFs, SVGs, videos...)."""
+    mimetype = str(file.get("mimetype") or "")
+    if mimetype and mimetype not in SUPPORTED_MIME_TYPES:
+        kind = str(file.get("pretty_type") or file.get("filetype") or mimetype)
+        raise UnsupportedFile(f"“{name}” is a {kind} file, which I can't search with. {SUPPORTED_HINT}")
+
+
+def _files_info(reply: ThreadReply) -> Callable[[str], dict]:
+    return lambda file_id: reply.client.files_info(file=file_id)["file"]
+
+
+def _merge(results: list[FindResult]) -> FindResult:
+    """One result for a question asked about several images: their passages, best of each first."""
+    passages, seen = [], set()
+    for group in zip_longest(*(r.passages for r in results)):
+        for passage in group:
+            if passage is not None and (passage.source, passage.text) not in seen:
+                seen.add((passage.source, passage.text))
+                passages.append(passage)
+    captions = [r.description.as_text() for r in results if r.description and r.description.as_text()]
+    return FindResult(passages=passages, description=ImageDescription(" / ".join(captions)))

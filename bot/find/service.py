@@ -1,0 +1,139 @@
+"""Find: related documents and images for an uploaded image, an image with a question, or a text query."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.find.base import ImageDescription
+from bot.find.images import DownloadedImage
+from bot.find.index import ImageIndex, VisualMatch, as_passage
+from bot.kb.ask import PASSAGES_PER_ANSWER, AnswerStream, AskService, validate_question
+from bot.kb.store import ChunkStore, SearchMode
+from bot.providers.base import Embedder, Passage, Vector
+
+RRF_K = 60
+CANDIDATES = 12
+
+
+@dataclass(frozen=True)
+class FindTuning:
+    """Similarity floors of one encoder: below them a match is noise, not a result (cosine, 0..1)."""
+
+    duplicate_similarity: float  # the same picture, resized or re-encoded
+    min_image_similarity: float  # an image worth showing, by meaning (text space)
+    min_visual_similarity: float  # an image worth showing, by look (image space)
+    min_document_similarity: float  # a document worth showing for an image
+
+
+@dataclass(frozen=True)
+class ImageMatch:
+    """A knowledge-base image that matches, and how closely (cosine in its space)."""
+
+    passage: Passage
+    similarity: float
+
+
+@dataclass
+class FindResult:
+    """What a lookup found: related documents (one passage per document), matching images, a duplicate."""
+
+    documents: list[Passage] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)  # every relevant passage, for a grounded answer
+    images: list[ImageMatch] = field(default_factory=list)
+    duplicate: ImageMatch | None = None
+    description: ImageDescription | None = None
+
+
+class FindService:
+    """Cross-modal lookups over one knowledge base: image -> documents and images, text -> images."""
+
+    def __init__(self, store: ChunkStore, index: ImageIndex, embedder: Embedder, ask: AskService,
+                 tuning: FindTuning) -> None:
+        self._store = store
+        self._index = index
+        self._embedder = embedder
+        self._ask = ask
+        self.tuning = tuning
+
+    def find_image(self, image: DownloadedImage, text: str = "", limit: int = 3) -> FindResult:
+        """Documents and images related to an uploaded image (and the words sent with it)."""
+        self._store.check_ready()
+        description = self._index.encoder.describe(image)
+        vectors = self._index.encoder.embed(image, description, task="query", text=text)
+        words = " ".join(part for part in (text, description.text) if part.strip())
+        duplicate = self._duplicate(hashlib.sha256(image.data).hexdigest(), vectors.visual)
+        visual = self._index.visual.nearest(vectors.visual, CANDIDATES)
+        images = [m for m in self._images(vectors.semantic, words, visual, limit + 1)
+                  if not duplicate or m.passage.source != duplicate.passage.source][:limit]
+        passages = self._passages(vectors.semantic, words)
+        return FindResult(_per_document(passages, limit), passages, images, duplicate, description)
+
+    def find_text(self, text: str, limit: int = 3) -> FindResult:
+        """Documents and images matching a text query ("the payment flow diagram")."""
+        self._store.check_ready()
+        vector = self._embedder.embed_query(text)
+        visual_query = self._index.encoder.embed_text_visual(text)
+        visual = self._index.visual.nearest(visual_query, CANDIDATES) if visual_query is not None else []
+        passages = self._passages(vector, text)
+        return FindResult(_per_document(passages, limit), passages, self._images(vector, text, visual, limit))
+
+    def answer(self, question: str, result: FindResult) -> AnswerStream:
+        """A grounded answer to a question asked with an image, from the documents the image found."""
+        question = validate_question(question)
+        seen = result.description.as_text() if result.description else ""
+        prompt = f"{question}\n\nThe question comes with an image. {_quote(seen)}" if seen else question
+        return self._ask.answer_from(prompt, result.passages[:PASSAGES_PER_ANSWER])
+
+    def _duplicate(self, content_hash: str, visual: Vector) -> ImageMatch | None:
+        exact = self._index.visual.with_hash(content_hash)
+        if exact is not None:
+            return ImageMatch(as_passage(exact), 1.0)
+        nearest = self._index.visual.nearest(visual, 1)
+        if nearest and nearest[0].similarity >= self.tuning.duplicate_similarity:
+            return ImageMatch(as_passage(nearest[0]), nearest[0].similarity)
+        return None
+
+    def _passages(self, vector: Vector, words: str) -> list[Passage]:
+        """Relevant text passages: dense hits above the floor fused with keyword hits."""
+        return self._search(vector, words, "text", CANDIDATES, self.tuning.min_document_similarity)
+
+    def _images(self, vector: Vector, words: str, visual: Sequence[VisualMatch], limit: int) -> list[ImageMatch]:
+        semantic = self._search(vector, words, "image", CANDIDATES, self.tuning.min_image_similarity)
+        looks = [as_passage(m) for m in visual if m.similarity >= self.tuning.min_visual_similarity]
+        ranked = _fuse([semantic, looks])
+        return [ImageMatch(p, p.score) for p in ranked[:limit]]
+
+    def _search(self, vector: Vector, words: str, modality: str, limit: int, floor: float = 0.0) -> list[Passage]:
+        """Dense hits above `floor` fused (RRF) with keyword (sparse) hits; keywords need no floor."""
+        def run(mode: SearchMode) -> list[Passage]:
+            return self._store.search(vector, words, limit=limit, mode=mode, modality=modality)
+
+        dense = [p for p in run("dense") if p.score >= floor]
+        sparse = run("sparse") if words.strip() else []
+        return _fuse([dense, sparse])
+
+
+def _fuse(rankings: Sequence[Sequence[Passage]]) -> list[Passage]:
+    """Reciprocal rank fusion; a passage keeps its score from the first ranking it is in (dense: a cosine)."""
+    scores: dict[tuple[str, str], float] = {}
+    first: dict[tuple[str, str], Passage] = {}
+    for ranking in rankings:
+        for rank, passage in enumerate(ranking):
+            key = (passage.source, passage.text if passage.modality == "text" else "")  # an image is one point
+            scores[key] = scores.get(key, 0.0) + 1.0 / (RRF_K + rank + 1)
+            first.setdefault(key, passage)
+    return [first[key] for key in sorted(scores, key=lambda k: -scores[k])]
+
+
+def _per_document(passages: Sequence[Passage], limit: int) -> list[Passage]:
+    """The best passage of each document, best documents first."""
+    best: dict[str, Passage] = {}
+    for passage in passages:
+        best.setdefault(passage.doc_id, passage)
+    return list(best.values())[:limit]
+
+
+def _quote(seen: str) -> str:
+    return "What it shows and the text in it: “" + " ".join(seen.split())[:1500] + "”"
