@@ -36,6 +36,7 @@ def run_checks(settings: Settings, client: genai.Client | None = None) -> list[C
         check_embedding_model(settings, client),
         check_answer_model(settings, client),
         check_image_model(settings, client),
+        check_image_search(settings, client),
         check_qdrant(settings),
         check_slack(settings),
     ]
@@ -140,6 +141,41 @@ def check_image_model(settings: Settings, client: genai.Client | None) -> Check:
         return f"{model}: available{note}"
 
     return _attempt(name, look_up)
+
+
+def check_image_search(settings: Settings, client: genai.Client | None) -> Check:
+    """Find's image encoder: offline, that Tesseract OCR is installed; with Google, embed a tiny image."""
+    from bot.find.factory import image_encoder_kind
+
+    name, kind = "Image search", image_encoder_kind(settings)
+    if kind == "offline":
+        from bot.find.ocr import ocr_available
+
+        if not ocr_available():
+            return Check(name, FAIL, "offline, but Tesseract OCR is missing: words in screenshots can't be read. "
+                                     "Install it with scripts/system-packages.sh (Debian package tesseract-ocr)")
+        return Check(name, OK, "offline: EfficientNet-lite0 labels and features, Tesseract OCR")
+    if client is None:
+        return _without_client(name, settings, "offline image search")
+
+    def embed() -> str:
+        import io
+
+        from PIL import Image
+
+        from bot.find.base import ImageDescription
+        from bot.find.factory import build_image_encoder
+        from bot.find.images import decode_image
+        from bot.providers.gemini_embedder import GeminiEmbedder
+
+        out = io.BytesIO()
+        Image.new("RGB", (8, 8), (200, 40, 40)).save(out, format="PNG")
+        text_embedder = GeminiEmbedder(client, settings.embedding_model, settings.embedding_dim)
+        encoder, _ = build_image_encoder(settings, text_embedder, client)
+        vectors = encoder.embed(decode_image(out.getvalue(), "doctor.png", 64), ImageDescription("a red square"))
+        return f"{kind}: embedded a test image ({len(vectors.semantic)}-d text space, {len(vectors.visual)}-d look)"
+
+    return _attempt(name, embed)
 
 
 def check_qdrant(settings: Settings) -> Check:

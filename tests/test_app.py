@@ -220,7 +220,7 @@ def test_draw_and_find_reply_instead_of_staying_silent(slack, settings, sample_k
     for payload in (draw, upload):
         dispatch(app, payload)
     assert "Drawing" in wait_for_reply(slack, "DALICE", draw["event"]["ts"])[0].text
-    assert "Finding" in wait_for_reply(slack, "DALICE", upload["event"]["ts"])[0].text
+    assert "truncated or corrupt" in wait_for_reply(slack, "DALICE", upload["event"]["ts"])[0].text
 
 
 def test_opening_the_messages_tab_offers_suggested_prompts(slack, settings, sample_kb):

@@ -38,14 +38,16 @@ def test_working_google_models_all_pass_and_drawing_costs_nothing(fake, tmp_path
 
     checks = by_name(run_checks(settings))
 
-    assert [c.status for c in checks.values()] == [OK, OK, OK, OK, OK, SKIPPED]
+    assert [c.status for c in checks.values()] == [OK, OK, OK, OK, OK, OK, SKIPPED]
+    assert checks["Image search"].detail == "gemini: embedded a test image (768-d text space, 768-d look)"
+    assert fake.images and fake.images[-1][0] == "image/png", "the test image reached the embedding model"
     assert checks["Google credentials"].detail.startswith("Gemini API key (GEMINI_API_KEY), endpoint http://127.0.0.1:")
     assert checks["Embedding model"].detail == "gemini-embedding-2: embedded a test sentence (768-d)"
     assert checks["Answer model"].detail.startswith("gemini-2.5-flash: answered in")
     assert checks["Image model"].detail == "gemini-2.5-flash-image: available"
     assert checks["Qdrant"].detail.endswith("collection kb__gemini-embedding-2__768 holds 0 chunks")
     assert checks["Slack"].detail == "SLACK_BOT_TOKEN not set"
-    assert len(fake.calls("batchEmbedContents")) == 1
+    assert len(fake.calls("batchEmbedContents")) == 2
     [answer] = fake.calls("generateContent")
     assert answer.model == "gemini-2.5-flash" and answer.body["generationConfig"] == {"maxOutputTokens": 16}
     [lookup] = fake.calls("get")
@@ -118,11 +120,19 @@ def test_offline_settings_skip_google_and_pass_with_an_ingested_local_qdrant(set
     checks = run_checks(settings)
     assert [(c.name, c.status) for c in checks] == [
         ("Google credentials", SKIPPED), ("Embedding model", SKIPPED), ("Answer model", SKIPPED),
-        ("Image model", SKIPPED), ("Qdrant", OK), ("Slack", SKIPPED),
+        ("Image model", SKIPPED), ("Image search", OK), ("Qdrant", OK), ("Slack", SKIPPED),
     ]
     assert by_name(checks)["Qdrant"].detail.startswith(f"local mode at {settings.local_qdrant_path}")
     assert "all-minilm-l6-v2__384" in by_name(checks)["Qdrant"].detail
     assert all_passed(checks)
+
+
+def test_offline_image_search_without_tesseract_fails_saying_how_to_install_it(settings, monkeypatch):
+    import pytesseract
+
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    check = by_name(run_checks(settings))["Image search"]
+    assert check.status == FAIL and "tesseract-ocr" in check.detail
 
 
 def test_a_knowledge_base_never_ingested_fails_saying_what_to_do(settings):
