@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import shutil
 import statistics
 import tempfile
@@ -212,7 +213,9 @@ def stand_in_captioner(captions: dict[str, str]) -> Callable[[dict], str]:
     """generateContent answers for the image captioner: Tesseract's text and a caption looked up by hash."""
     from bot.find import ocr
     from bot.find.vision_model import open_image
-    from tests.fakes.gemini_api import _b64decode  # google-genai sends URL-safe base64 without padding
+    from tests.fakes.gemini_api import (
+        _b64decode,  # google-genai sends URL-safe base64 without padding
+    )
 
     def answer(body: dict) -> str:
         for content in body.get("contents") or []:
@@ -248,7 +251,7 @@ def gemini_run(name: str, work: Path, queries: list[Query], oracle: bool, quick:
 
 
 def fmt(value: float) -> str:
-    return "–" if value != value else f"{value:.2f}"
+    return "–" if math.isnan(value) else f"{value:.2f}"
 
 
 def main() -> None:
@@ -295,11 +298,12 @@ def main() -> None:
                             f"{noisy}/{len(r.of('screenshot'))}"])
     misses = [f"- **{r.name}:** {', '.join(r.misses()) or 'none'}" for r in runs]
     misses_detail = []
-    for r in runs[:1]:
+    for r in runs[:2]:
         for o in r.outcomes:
-            if o.recall < 1:
-                misses_detail.append(f"- `{o.query.id}`: wanted {', '.join(sorted(o.query.relevant))}; "
-                                     f"got {', '.join(o.ranking) or 'nothing'}")
+            if o.recall < 1 or not o.top1:
+                what = "missed" if o.recall < 1 else "not first"
+                misses_detail.append(f"- {r.name.split(' (')[0]}, `{o.query.id}` ({what}): wanted "
+                                     f"{', '.join(sorted(o.query.relevant))}; got {', '.join(o.ranking) or 'nothing'}")
     body = "\n\n".join([
         "## Cross-modal retrieval (`python -m bench.crossmodal`)",
         stamp(),
@@ -319,7 +323,7 @@ def main() -> None:
               detail_rows),
         "Misses (recall@3 < 1), by query id:",
         "\n".join(misses),
-        "Misses of the offline default in detail:",
+        "Offline rows: every query whose relevant item was missed or not ranked first:",
         "\n".join(misses_detail) or "- none",
         ("How to read the Gemini rows: the fake (tests/fakes/gemini_api.py) returns a deterministic hashed "
          "bag-of-words vector for text and hashes an image part by its bytes, so an image shares nothing with "

@@ -29,6 +29,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 
 from PIL import Image, ImageFilter
 
@@ -62,17 +63,27 @@ def camera_like_jpeg(target: int = TARGET_BYTES) -> tuple[bytes, int]:
     return best[1], best[2]
 
 
+def upload_bytes(data: bytes, n: int) -> bytes:
+    """Upload number `n`: the same JPEG with a JPEG comment naming it, so every upload has its own bytes (as
+    real uploads do: no exact-duplicate shortcut, and no reuse of the encoder's last-image cache)."""
+    comment = f"upload {n}".encode()
+    return data[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + data[2:]
+
+
 class FileServer:
-    """Serves one file at /files/photo.jpg on 127.0.0.1, and only to the bot token (like files.slack.com)."""
+    """Serves /files/photo-N.jpg (upload N) on 127.0.0.1, and only to the bot token (like files.slack.com)."""
 
     def __init__(self, data: bytes) -> None:
-        payload = data
+        original = data
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server API
-                if self.headers.get("Authorization") != f"Bearer {TOKEN}" or self.path != "/files/photo.jpg":
+            def do_GET(self) -> None:
+                name = self.path.rsplit("/", 1)[-1]
+                number = name.removeprefix("photo-").removesuffix(".jpg")
+                if self.headers.get("Authorization") != f"Bearer {TOKEN}" or not number.isdigit():
                     self.send_error(404)
                     return
+                payload = upload_bytes(original, int(number))
                 self.send_response(200)
                 self.send_header("Content-Type", "image/jpeg")
                 self.send_header("Content-Length", str(len(payload)))
@@ -87,7 +98,7 @@ class FileServer:
         self.host = f"127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
-    def __enter__(self) -> FileServer:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -131,16 +142,18 @@ def main() -> None:
         try:
             downloader = SlackFileDownloader(TOKEN, allowed_hosts=[server.host])
             vision = VisionModel()
-            file = {"id": "F0BENCH", "name": "IMG_0042.jpg", "filetype": "jpg", "size": len(data),
-                    "url_private_download": f"http://{server.host}/files/photo.jpg"}
-            warm = downloader.download(file)
+            def file(n: int) -> dict:
+                return {"id": f"F0BENCH{n}", "name": f"IMG_{n:04d}.jpg", "filetype": "jpg", "size": len(upload_bytes(data, n)),
+                        "url_private_download": f"http://{server.host}/files/photo-{n}.jpg"}
+
+            warm = downloader.download(file(0))
             find.find_image(warm, limit=3)  # loads the models, the label matrix and the collections
             vision.analyse(open_image(warm.data))
             documents: list[str] = []
             duplicate = None
-            for _ in range(iterations):
+            for n in range(1, iterations + 1):
                 t0 = time.perf_counter()
-                image = downloader.download(file)
+                image = downloader.download(file(n))
                 t1 = time.perf_counter()
                 decode_image(image.data, image.name, downloader.max_pixels)
                 t2 = time.perf_counter()

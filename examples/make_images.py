@@ -34,7 +34,7 @@ import math
 import random
 import zipfile
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
@@ -63,7 +63,7 @@ FONT_FILES = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _font_path(name: str) -> Path | None:
     for folder in FONT_DIRS:
         if folder.is_dir():
@@ -72,7 +72,7 @@ def _font_path(name: str) -> Path | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def font(kind: str, size: int) -> ImageFont.FreeTypeFont:
     """A TTF of the given kind ("sans", "mono-bold", ... or "default" for Pillow's own), at `size` px."""
     path = _font_path(FONT_FILES[kind]) if kind in FONT_FILES else None
@@ -598,17 +598,17 @@ def shot_terminal_x509() -> Image.Image:
     lines = [
         ("~/src/platform (main) $ pip install -r requirements.txt", "prompt"),
         ("Looking in indexes: https://pypi.nwl.internal/simple", "fg"),
-        ("WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) after connection "
+        (("WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) after connection "
          "broken by 'SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify "
-         "failed: unable to get local issuer certificate (_ssl.c:1006)'))': /simple/requests/", "warn"),
+         "failed: unable to get local issuer certificate (_ssl.c:1006)'))': /simple/requests/"), "warn"),
         ("ERROR: Could not find a version that satisfies the requirement requests==2.32.3", "err"),
         ("ERROR: No matching distribution found for requests==2.32.3", "err"),
         ("~/src/platform (main) $ git fetch", "prompt"),
-        ("fatal: unable to access 'https://git.nwl.internal/northwind/platform.git/': SSL certificate problem: "
-         "unable to get local issuer certificate", "err"),
+        (("fatal: unable to access 'https://git.nwl.internal/northwind/platform.git/': SSL certificate problem: "
+         "unable to get local issuer certificate"), "err"),
         ("~/src/platform (main) $ kubectl get pods -n payments", "prompt"),
-        ("Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by "
-         "unknown authority", "err"),
+        (("Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by "
+         "unknown authority"), "err"),
         ("~/src/platform (main) $ ", "prompt"),
     ]
     return terminal((820, 480), "ravi@nw-mbp-0412: ~/src/platform — zsh — 110×30", lines, "dark", 13)
@@ -624,8 +624,8 @@ def shot_terminal_port() -> Image.Image:
         (" ✔ Container platform-rabbitmq-1  Started", "ok"),
         (" ✔ Container platform-localstack-1 Started", "ok"),
         (" ✘ Container platform-postgres-1  Error", "err"),
-        ("Error response from daemon: driver failed programming external connectivity on endpoint "
-         "platform-postgres-1 (3b9f0e1c): Bind for 0.0.0.0:5432 failed: port is already allocated", "err"),
+        (("Error response from daemon: driver failed programming external connectivity on endpoint "
+         "platform-postgres-1 (3b9f0e1c): Bind for 0.0.0.0:5432 failed: port is already allocated"), "err"),
         ("make: *** [dev-up] Error 1", "err"),
         ("$ ", "prompt"),
     ]
@@ -896,7 +896,7 @@ def import_photos(source: Path) -> None:
 
 def _default_photo_source() -> Path | None:
     try:
-        import skimage  # noqa: PLC0415 - optional, only to find its sample data
+        import skimage  # optional, only to find its sample data
     except ImportError:
         return None
     return Path(skimage.__file__).parent / "data"

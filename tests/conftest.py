@@ -12,6 +12,7 @@ from bot.kb.store import ChunkStore
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_KB = REPO / "examples" / "kb"
+ACCOUNT_LOCKED = "Your account is locked after too many attempts (NWID-423). Reset your password."
 CONTRACT_ENV = [
     "GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GEMINI_BASE_URL", "GOOGLE_GENAI_USE_VERTEXAI", "GOOGLE_CLOUD_PROJECT",
     "GOOGLE_CLOUD_LOCATION", "GOOGLE_APPLICATION_CREDENTIALS", "EMBEDDING_MODEL", "EMBEDDING_DIM", "ANSWER_MODEL",
@@ -75,21 +76,23 @@ def sample_kb(tmp_path_factory):
     settings = Settings(_env_file=None, CURATOR_DATA_DIR=tmp_path_factory.mktemp("sample-kb"))
     knowledge_base = build_knowledge_base(settings)
     report = knowledge_base.ingestor().run([SAMPLE_KB])
-    assert len(report.added) == 20 and not report.skipped, "every sample document ingests cleanly"
+    documents = [d for d in report.added if not d.startswith("images/")]
+    assert len(documents) == 20 and not report.skipped, "every sample document and image ingests cleanly"
     yield knowledge_base
     knowledge_base.close()
 
 
 @pytest.fixture(scope="session")
 def find_kb(tmp_path_factory):
-    """The sample documents plus three images (a flow diagram, a photo-like drawing, a crossword), ingested
+    """The sample documents plus four images (a flow diagram, a photo-like drawing, a crossword, an error
+    dialog), ingested
     once per session with the offline providers: `.kb` is the KnowledgeBase, `.root` the ingested folder."""
     import shutil
     from types import SimpleNamespace
 
     from bot.services import build_knowledge_base
     from tests.fakes.diagrams import flow_diagram
-    from tests.fakes.screens import crossword, traffic_light
+    from tests.fakes.screens import crossword, error_dialog, traffic_light
 
     root = tmp_path_factory.mktemp("find-kb") / "kb"
     shutil.copytree(SAMPLE_KB, root, ignore=shutil.ignore_patterns("images"))
@@ -98,6 +101,7 @@ def find_kb(tmp_path_factory):
         root / "images" / "payment-flow.png")
     traffic_light().save(root / "images" / "traffic-light.png")
     crossword().save(root / "images" / "crossword.png")
+    error_dialog("Northwind Sign-in", "Sign-in failed", ACCOUNT_LOCKED).save(root / "images" / "account-locked.png")
     settings = Settings(_env_file=None, CURATOR_DATA_DIR=root.parent / "data")
     knowledge_base = build_knowledge_base(settings)
     report = knowledge_base.ingestor().run([root])

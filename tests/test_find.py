@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.find.images import decode_image
 from bot.kb.ask import InvalidQuestion
 from bot.services import build_find_service, build_knowledge_base
+from tests.conftest import ACCOUNT_LOCKED
 from tests.fakes.screens import as_upload, crossword, error_dialog, traffic_light
 
 CERT_RUNBOOK = "it/certificate-errors-runbook.md"
@@ -28,7 +29,8 @@ def cert_dialog(scale: float = 1.0):
 
 def test_ingest_indexes_image_files_with_the_words_read_in_them(find_kb):
     report = find_kb.report
-    assert {"images/payment-flow.png", "images/traffic-light.png", "images/crossword.png"} <= set(report.added)
+    assert {"images/payment-flow.png", "images/traffic-light.png", "images/crossword.png",
+            "images/account-locked.png"} <= set(report.added)
     assert not report.skipped
     [diagram] = find_kb.kb.images.store.search([0.0] * 384, "Authorise card capture payment", limit=1,
                                                mode="sparse", modality="image")
@@ -77,6 +79,16 @@ def test_the_same_image_uploaded_again_is_reported_as_a_duplicate(find, find_kb)
 
     other = find.find_image(as_upload(cert_dialog(), "screenshot.png"))
     assert other.duplicate is None
+
+
+def test_a_look_alike_screenshot_with_other_words_is_not_a_duplicate_but_a_copy_is(find):
+    other_error = find.find_image(as_upload(cert_dialog(), "cert.png"))
+    assert other_error.duplicate is None, "same dialog template, different error"
+    assert "images/account-locked.png" in [m.passage.doc_id for m in other_error.images], "it still looks alike"
+
+    copy = error_dialog("Northwind Sign-in", "Sign-in failed", ACCOUNT_LOCKED, scale=0.8).convert("RGB")
+    result = find.find_image(as_upload(copy, "locked.jpg", "JPEG", quality=75))
+    assert result.duplicate is not None and result.duplicate.passage.doc_id == "images/account-locked.png"
 
 
 def test_a_similar_image_is_found_by_its_look(find):

@@ -31,6 +31,7 @@ class VisualPoint:
     title: str
     content_hash: str
     vector: Vector
+    text: str = ""  # caption and OCR text: look-alike screenshots differ only in their words
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class VisualMatch:
     title: str
     content_hash: str
     similarity: float
+    text: str = ""
 
 
 def image_title(path: str) -> str:
@@ -88,7 +90,7 @@ class VisualStore:
         self._client.upsert(self.name, wait=True, points=[
             models.PointStruct(id=point_id(p.source, p.content_hash, 0), vector={VISUAL: p.vector},
                                payload={"source": p.source, "doc_id": p.doc_id, "title": p.title,
-                                        "content_hash": p.content_hash})
+                                        "content_hash": p.content_hash, "text": p.text})
             for p in points
         ])
 
@@ -138,7 +140,8 @@ class ImageIndex:
             text=description.as_text() or title, content_hash=content_hash, index=0, count=1, tags=tags,
             vector=vectors.semantic, modality="image",
         )
-        return IndexedImage(record, VisualPoint(source, doc_id, title, content_hash, vectors.visual), description)
+        visual = VisualPoint(source, doc_id, title, content_hash, vectors.visual, description.text)
+        return IndexedImage(record, visual, description)
 
     def store_images(self, images: Sequence[IndexedImage]) -> None:
         """Write prepared images to both collections."""
@@ -159,4 +162,4 @@ def as_passage(match: VisualMatch) -> Passage:
 
 def _match(pid: str, payload: dict[str, Any], score: float) -> VisualMatch:
     return VisualMatch(pid, payload.get("source", ""), payload.get("doc_id", ""), payload.get("title", ""),
-                       payload.get("content_hash", ""), float(score))
+                       payload.get("content_hash", ""), float(score), payload.get("text", ""))

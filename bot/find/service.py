@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -14,6 +15,7 @@ from bot.kb.store import ChunkStore, SearchMode
 from bot.providers.base import Embedder, Passage, Vector
 
 RRF_K = 60
+_WORDS = re.compile(r"[a-z0-9][a-z0-9\-]{2,}")
 CANDIDATES = 12
 
 
@@ -63,7 +65,7 @@ class FindService:
         description = self._index.encoder.describe(image)
         vectors = self._index.encoder.embed(image, description, task="query", text=text)
         words = " ".join(part for part in (text, description.text) if part.strip())
-        duplicate = self._duplicate(hashlib.sha256(image.data).hexdigest(), vectors.visual)
+        duplicate = self._duplicate(hashlib.sha256(image.data).hexdigest(), vectors.visual, description.text)
         visual = self._index.visual.nearest(vectors.visual, CANDIDATES)
         images = [m for m in self._images(vectors.semantic, words, visual, limit + 1)
                   if not duplicate or m.passage.source != duplicate.passage.source][:limit]
@@ -86,13 +88,15 @@ class FindService:
         prompt = f"{question}\n\nThe question comes with an image. {_quote(seen)}" if seen else question
         return self._ask.answer_from(prompt, result.passages[:PASSAGES_PER_ANSWER])
 
-    def _duplicate(self, content_hash: str, visual: Vector) -> ImageMatch | None:
+    def _duplicate(self, content_hash: str, visual: Vector, words: str) -> ImageMatch | None:
+        """The same bytes, or a look-alike whose words (if any) are the same: two dialogs of one template
+        look identical to an image model and differ only in their text."""
         exact = self._index.visual.with_hash(content_hash)
         if exact is not None:
             return ImageMatch(as_passage(exact), 1.0)
-        nearest = self._index.visual.nearest(visual, 1)
-        if nearest and nearest[0].similarity >= self.tuning.duplicate_similarity:
-            return ImageMatch(as_passage(nearest[0]), nearest[0].similarity)
+        for match in self._index.visual.nearest(visual, 3):
+            if match.similarity >= self.tuning.duplicate_similarity and same_words(words, match.text):
+                return ImageMatch(as_passage(match), match.similarity)
         return None
 
     def _passages(self, vector: Vector, words: str) -> list[Passage]:
@@ -113,6 +117,14 @@ class FindService:
         dense = [p for p in run("dense") if p.score >= floor]
         sparse = run("sparse") if words.strip() else []
         return _fuse([dense, sparse])
+
+
+def same_words(a: str, b: str, min_overlap: float = 0.6) -> bool:
+    """Whether two OCR texts say the same thing (Jaccard overlap of their words); two texts without words do."""
+    words_a, words_b = set(_WORDS.findall(a.lower())), set(_WORDS.findall(b.lower()))
+    if len(words_a) < 3 and len(words_b) < 3:
+        return True
+    return len(words_a & words_b) / len(words_a | words_b) >= min_overlap
 
 
 def _fuse(rankings: Sequence[Sequence[Passage]]) -> list[Passage]:
