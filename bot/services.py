@@ -83,7 +83,7 @@ class Services:
 def build_draw_service(settings: Settings, kb: KnowledgeBase, generator: ImageGenerator | None) -> DrawService:
     """Drawing with `generator` (None: offline), its records, queue and the image library."""
     records = DrawingRecords(settings.state_path, settings.images_dir)
-    library = ImageLibrary(kb.images, kb.providers.embedder)
+    library = ImageLibrary(kb.images, build_find_service(settings, kb))
     return DrawService(settings, generator, records, DrawQueue(settings.image_concurrency), library)
 
 

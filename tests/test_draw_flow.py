@@ -58,8 +58,10 @@ def test_draw_uploads_the_image_with_alt_text_label_and_controls_and_indexes_it(
     assert [e["action_id"] for e in controls(thread)["actions"]] == [
         blocks.REGENERATE, blocks.VARIATIONS, blocks.EDIT, blocks.ASPECT,
     ]
-    [found] = services.draw.library.search("lighthouse", limit=1)
-    assert found.modality == "image" and found.doc_id.startswith("generated/")
+    def indexed() -> bool:  # indexing follows the upload, off the user's path
+        return any(p.doc_id.startswith("generated/") for p in services.draw.library.search("lighthouse", limit=1))
+
+    assert slack.wait_for(indexed, timeout=60), "the drawing is the best image match for its prompt"
     assert services.draw.records.used_today("UALICE") == 1
 
 

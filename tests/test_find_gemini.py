@@ -12,7 +12,7 @@ import pytest
 from bot.find.images import decode_image
 from bot.services import build_find_service, build_knowledge_base
 from tests.fakes.diagrams import flow_diagram
-from tests.fakes.gemini_clients import google_settings
+from tests.fakes.gemini_clients import google_settings, write_service_account_file
 from tests.fakes.screens import error_dialog
 
 
@@ -86,3 +86,29 @@ def test_text_finds_the_diagram_and_a_reupload_is_a_duplicate(google_kb):
     assert find.find_text("the payment flow diagram").images[0].passage.doc_id == "images/payment-flow.png"
     again = find.find_image(decode_image(DIAGRAM, "copy.png", 10**8))
     assert again.duplicate is not None and again.duplicate.passage.doc_id == "images/payment-flow.png"
+
+
+def test_vertex_users_get_multimodalembedding_for_looks_and_the_gemini_text_space_for_meaning(
+        fake, tmp_path, monkeypatch):
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(write_service_account_file(fake, tmp_path / "sa.json")))
+    monkeypatch.setenv("NO_GCE_CHECK", "true")
+    settings = google_settings(fake, tmp_path, GEMINI_API_KEY=None, GOOGLE_GENAI_USE_VERTEXAI=True,
+                               GOOGLE_CLOUD_PROJECT="acme-kb", IMAGE_EMBEDDER="vertex",
+                               VERTEX_API_ENDPOINT=fake.base_url.rstrip("/"))
+    fake.set_answer(caption_for)
+    root = tmp_path / "kb"
+    root.mkdir()
+    (root / "vpn.md").write_text("# VPN error 809\n\nError 809 means the network connection was blocked.\n")
+    (root / "payment-flow.png").write_bytes(DIAGRAM)
+    kb = build_knowledge_base(settings)
+    try:
+        assert kb.ingestor().run([root]).added == ["payment-flow.png", "vpn.md"]
+        [predict] = [c for c in fake.calls("predict") if c.model == "multimodalembedding@001"]
+        assert base64.b64decode(predict.body["instances"][0]["image"]["bytesBase64Encoded"]) == DIAGRAM
+        assert predict.body["parameters"]["dimension"] == 512
+        assert kb.images.visual.name == "kb-visual__multimodalembedding-001__512"
+
+        result = build_find_service(settings, kb).find_image(decode_image(DIAGRAM, "again.png", 10**8))
+        assert result.duplicate is not None and result.duplicate.passage.doc_id == "payment-flow.png"
+    finally:
+        kb.close()

@@ -11,7 +11,14 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from .emulator_workspace import CHANNEL_ID, USER_ID, Message, SlackError, Workspace, username
+from .emulator_workspace import (
+    CHANNEL_ID,
+    USER_ID,
+    Message,
+    SlackError,
+    Workspace,
+    username,
+)
 
 
 def _channel(p: dict, key: str = "channel") -> str:

@@ -45,6 +45,12 @@ def buttons_of(blocks: list[dict]) -> list[Button]:
     return found
 
 
+def section_lines(blocks: list[dict], text: str) -> list[str]:
+    """The text of section blocks (Find's results), leaving out one that only repeats the message text."""
+    sections = [block["text"]["text"] for block in blocks if block.get("type") == "section" and block.get("text")]
+    return [to_terminal(s) for s in sections if s.strip("*") != text]
+
+
 def citation_lines(blocks: list[dict]) -> list[str]:
     """The text of every context block element (Curator's citations), one line each."""
     return [to_terminal(element["text"]) for block in blocks if block.get("type") == "context"
@@ -131,7 +137,7 @@ class Transcript:
 
     def _show_extras(self, message: Message) -> None:
         self._close_line()
-        lines = citation_lines(message.blocks)
+        lines = section_lines(message.blocks, message.text) + citation_lines(message.blocks)
         buttons = buttons_of(message.blocks)
         if buttons:
             lines.append("  ".join(f"[{n}] {b.label}" for n, b in enumerate(buttons, 1)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Sequence
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 
 from bot.find.base import ImageDescription
 from bot.find.images import DownloadedImage
-from bot.find.index import ImageIndex, VisualMatch, as_passage
+from bot.find.index import ImageIndex, as_passage
 from bot.kb.ask import PASSAGES_PER_ANSWER, AnswerStream, AskService, validate_question
 from bot.kb.store import ChunkStore, SearchMode
 from bot.providers.base import Embedder, Passage, Vector
@@ -66,9 +67,12 @@ class FindService:
         vectors = self._index.encoder.embed(image, description, task="query", text=text)
         words = " ".join(part for part in (text, description.text) if part.strip())
         duplicate = self._duplicate(hashlib.sha256(image.data).hexdigest(), vectors.visual, description.text)
-        visual = self._index.visual.nearest(vectors.visual, CANDIDATES)
-        images = [m for m in self._images(vectors.semantic, words, visual, limit + 1)
-                  if not duplicate or m.passage.source != duplicate.passage.source][:limit]
+        # Images for an image: by look only. Meaning vectors of two pictures share the label template, and
+        # keyword hits on a screenshot's many words are noise; both serve the documents instead.
+        looks = [m for m in self._index.visual.nearest(vectors.visual, limit + 1)
+                 if m.similarity >= self.tuning.min_visual_similarity
+                 and not (duplicate and m.source == duplicate.passage.source)]
+        images = [ImageMatch(as_passage(m), m.similarity) for m in looks[:limit]]
         passages = self._passages(vectors.semantic, words)
         return FindResult(_per_document(passages, limit), passages, images, duplicate, description)
 
@@ -76,10 +80,13 @@ class FindService:
         """Documents and images matching a text query ("the payment flow diagram")."""
         self._store.check_ready()
         vector = self._embedder.embed_query(text)
-        visual_query = self._index.encoder.embed_text_visual(text)
-        visual = self._index.visual.nearest(visual_query, CANDIDATES) if visual_query is not None else []
         passages = self._passages(vector, text)
-        return FindResult(_per_document(passages, limit), passages, self._images(vector, text, visual, limit))
+        return FindResult(_per_document(passages, limit), passages, self._images_for_text(text, vector, limit))
+
+    def find_images(self, text: str, limit: int = 3) -> list[ImageMatch]:
+        """Only the images matching a text query; empty when the knowledge base has none."""
+        self._store.check_ready()
+        return self._images_for_text(text, self._embedder.embed_query(text), limit)
 
     def answer(self, question: str, result: FindResult) -> AnswerStream:
         """A grounded answer to a question asked with an image, from the documents the image found."""
@@ -103,19 +110,22 @@ class FindService:
         """Relevant text passages: dense hits above the floor fused with keyword hits."""
         return self._search(vector, words, "text", CANDIDATES, self.tuning.min_document_similarity)
 
-    def _images(self, vector: Vector, words: str, visual: Sequence[VisualMatch], limit: int) -> list[ImageMatch]:
-        semantic = self._search(vector, words, "image", CANDIDATES, self.tuning.min_image_similarity)
+    def _images_for_text(self, text: str, vector: Vector, limit: int) -> list[ImageMatch]:
+        """Images by meaning and by the words in them, fused with the visual space when it reads text."""
+        semantic = self._search(vector, text, "image", CANDIDATES, self.tuning.min_image_similarity)
+        visual_query = self._index.encoder.embed_text_visual(text)
+        visual = self._index.visual.nearest(visual_query, CANDIDATES) if visual_query is not None else []
         looks = [as_passage(m) for m in visual if m.similarity >= self.tuning.min_visual_similarity]
-        ranked = _fuse([semantic, looks])
-        return [ImageMatch(p, p.score) for p in ranked[:limit]]
+        return [ImageMatch(p, p.score) for p in _fuse([semantic, looks])[:limit]]
 
     def _search(self, vector: Vector, words: str, modality: str, limit: int, floor: float = 0.0) -> list[Passage]:
-        """Dense hits above `floor` fused (RRF) with keyword (sparse) hits; keywords need no floor."""
+        """Dense hits above `floor` fused (RRF) with keyword (sparse) hits, which need no floor. Scores are
+        the dense cosine, 0 for a passage found by its words only."""
         def run(mode: SearchMode) -> list[Passage]:
             return self._store.search(vector, words, limit=limit, mode=mode, modality=modality)
 
         dense = [p for p in run("dense") if p.score >= floor]
-        sparse = run("sparse") if words.strip() else []
+        sparse = [dataclasses.replace(p, score=0.0) for p in run("sparse")] if words.strip() else []
         return _fuse([dense, sparse])
 
 

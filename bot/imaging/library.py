@@ -7,9 +7,10 @@ import hashlib
 from bot.find.base import ImageDescription
 from bot.find.images import decode_image
 from bot.find.index import ImageIndex
+from bot.find.service import FindService
 from bot.imaging.records import Drawing
 from bot.kb.store import KnowledgeBaseError
-from bot.providers.base import Embedder, Passage
+from bot.providers.base import Passage
 
 GENERATED_TAG = "generated"
 MAX_PIXELS = 40_000_000  # our own model's output; the check only guards against a corrupt file
@@ -18,9 +19,9 @@ MAX_PIXELS = 40_000_000  # our own model's output; the check only guards against
 class ImageLibrary:
     """Indexes drawings (their pixels and their prompt) and searches the knowledge base's images by text."""
 
-    def __init__(self, index: ImageIndex, embedder: Embedder) -> None:
+    def __init__(self, index: ImageIndex, find: FindService) -> None:
         self._index = index
-        self._embedder = embedder
+        self._find = find
 
     def add(self, drawing: Drawing) -> None:
         """Index every image of a drawing with its prompt, parameters and author."""
@@ -38,8 +39,8 @@ class ImageLibrary:
         self._index.store_images(prepared)
 
     def search(self, text: str, limit: int = 3) -> list[Passage]:
-        """The images closest to `text`; empty when the knowledge base has none."""
+        """The images matching `text` (as `find` would show them); empty when the knowledge base has none."""
         try:
-            return self._index.store.search(self._embedder.embed_query(text), text, limit=limit, modality="image")
+            return [match.passage for match in self._find.find_images(text, limit)]
         except KnowledgeBaseError:
             return []

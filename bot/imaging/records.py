@@ -18,11 +18,11 @@ from pathlib import Path
 from bot.imaging.base import DrawRequest, GeneratedImage
 
 _SCHEMA = [
-    "CREATE TABLE IF NOT EXISTS drawings (drawing_id TEXT PRIMARY KEY, channel TEXT, thread_ts TEXT, user TEXT,"
-    " request TEXT, model TEXT, paths TEXT, parent_id TEXT, created_at REAL)",
+    ("CREATE TABLE IF NOT EXISTS drawings (drawing_id TEXT PRIMARY KEY, channel TEXT, thread_ts TEXT, user TEXT,"
+     " request TEXT, model TEXT, paths TEXT, parent_id TEXT, created_at REAL)"),
     "CREATE INDEX IF NOT EXISTS drawings_by_thread ON drawings (channel, thread_ts, created_at)",
-    "CREATE TABLE IF NOT EXISTS usage (reservation_id TEXT PRIMARY KEY, user TEXT, day TEXT, model TEXT,"
-    " images INTEGER, tokens INTEGER, cost_usd REAL, status TEXT, at REAL)",
+    ("CREATE TABLE IF NOT EXISTS usage (reservation_id TEXT PRIMARY KEY, user TEXT, day TEXT, model TEXT,"
+     " images INTEGER, tokens INTEGER, cost_usd REAL, status TEXT, at REAL)"),
 ]
 
 

@@ -81,6 +81,7 @@ import math
 import re
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -230,6 +231,7 @@ class FakeGemini:
         self.api_key = api_key
         self.embedding_dim = embedding_dim_default
         self.access_token = ACCESS_TOKEN
+        self._jwt_keys: dict[str, Any] = {}
         self.known_models: set[str] = set(DEFAULT_MODELS if models is None else models)
         self.requests: list[RecordedRequest] = []
         self.images: list[tuple[str, bytes]] = []     # (mime type, decoded bytes) of image parts
@@ -589,9 +591,31 @@ class FakeGemini:
         except _Reply as reply:
             handler.send_json(reply.status, error_body(reply.status, reply.message, reply.details))
 
+    def trust_service_account(self, email: str, private_key_pem: str) -> None:
+        """Accept self-signed JWTs of this service account (what gapic clients such as aiplatform send)."""
+        from cryptography.hazmat.primitives import serialization
+
+        key = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
+        self._jwt_keys[email] = key.public_key()
+
+    def _valid_self_signed_jwt(self, token: str) -> bool:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
+
+        try:
+            header, payload, signature = token.split(".")
+            claims = json.loads(_b64decode(payload))
+            key = self._jwt_keys[claims["iss"]]
+            key.verify(_b64decode(signature), f"{header}.{payload}".encode(), padding.PKCS1v15(), hashes.SHA256())
+        except (ValueError, KeyError, InvalidSignature, json.JSONDecodeError):
+            return False
+        return claims.get("exp", 0) > time.time()
+
     def _check_auth(self, req: RecordedRequest, vertex: bool) -> None:
         if vertex:
-            if req.headers.get("authorization") != f"Bearer {self.access_token}":
+            bearer = req.headers.get("authorization", "").removeprefix("Bearer ")
+            if bearer != self.access_token and not self._valid_self_signed_jwt(bearer):
                 raise _Reply(401, "Request had invalid authentication credentials. Expected OAuth 2 "
                                   "access token, login cookie or other valid authentication "
                                   "credential. See https://developers.google.com/identity/sign-in/"

@@ -52,7 +52,9 @@ def service_account_info(fake: FakeGemini, project: str = PROJECT) -> dict[str, 
 
 def write_service_account_file(fake: FakeGemini, path: str | os.PathLike, project: str = PROJECT) -> Path:
     path = Path(path)
-    path.write_text(json.dumps(service_account_info(fake, project)))
+    info = service_account_info(fake, project)
+    path.write_text(json.dumps(info))
+    fake.trust_service_account(info["client_email"], info["private_key"])
     return path
 
 
