@@ -12,12 +12,12 @@ from bot.providers.base import Embedder
 # Calibrated on examples/eval (see docs/benchmarks.md, "crossmodal"): EfficientNet features of a resized or
 # re-encoded copy stay above the duplicate floor; label-space cosines below the others are noise.
 OFFLINE_TUNING = FindTuning(duplicate_similarity=0.85, min_image_similarity=0.30, min_visual_similarity=0.70,
-                            min_document_similarity=0.30)
+                            min_image_match=0.60, min_document_similarity=0.30)
 # Google's spaces could not be measured here (no network): conservative floors, to be tuned on real traffic.
 GEMINI_TUNING = FindTuning(duplicate_similarity=0.95, min_image_similarity=0.25, min_visual_similarity=0.60,
-                           min_document_similarity=0.25)
-VERTEX_TUNING = FindTuning(duplicate_similarity=0.95, min_image_similarity=0.25, min_visual_similarity=0.60,
-                           min_document_similarity=0.25)
+                           min_image_match=0.60, min_document_similarity=0.25)
+VERTEX_TUNING = FindTuning(duplicate_similarity=0.95, min_image_similarity=0.25, min_visual_similarity=0.25,
+                           min_image_match=0.50, min_document_similarity=0.25)
 
 
 def image_encoder_kind(settings: Settings) -> str:

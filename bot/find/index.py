@@ -102,11 +102,15 @@ class VisualStore:
         if ids and self._client.collection_exists(self.name):
             self._client.delete(self.name, points_selector=models.PointIdsList(points=ids), wait=True)
 
-    def nearest(self, vector: Vector, limit: int) -> list[VisualMatch]:
-        """The most similar images by cosine; empty when no image has been indexed."""
+    def nearest(self, vector: Vector, limit: int, sources: Sequence[str] | None = None) -> list[VisualMatch]:
+        """The most similar images by cosine (among `sources` when given); empty when none is indexed."""
+        from qdrant_client import models
+
         if not self._client.collection_exists(self.name):
             return []
-        response = self._client.query_points(self.name, query=vector, using=VISUAL, limit=limit)
+        only = None if sources is None else models.Filter(must=[
+            models.FieldCondition(key="source", match=models.MatchAny(any=list(sources)))])
+        response = self._client.query_points(self.name, query=vector, using=VISUAL, limit=limit, query_filter=only)
         return [_match(str(p.id), p.payload or {}, p.score) for p in response.points]
 
     def with_hash(self, content_hash: str) -> VisualMatch | None:

@@ -22,6 +22,7 @@ from bot.find.images import DownloadedImage
 from bot.find.vision_model import (
     FEATURE_DIMENSION,
     MODEL_ID,
+    RESIZE_SIZE,
     VisionModel,
     VisionOutput,
     class_names,
@@ -108,7 +109,7 @@ class OfflineImageEncoder:
         last = self._last
         if last is not None and last[0] == image.data:
             return last[1]
-        seen = self._vision.analyse(open_image(image.data))
+        seen = self._vision.analyse(open_image(image.data, at_least=RESIZE_SIZE))
         self._last = (image.data, seen)
         return seen
 

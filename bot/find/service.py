@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.find.base import ImageDescription
+from bot.find.base import ImageDescription, ImageVectors
 from bot.find.images import DownloadedImage
 from bot.find.index import ImageIndex, as_passage
 from bot.kb.ask import PASSAGES_PER_ANSWER, AnswerStream, AskService, validate_question
@@ -26,7 +26,8 @@ class FindTuning:
 
     duplicate_similarity: float  # the same picture, resized or re-encoded
     min_image_similarity: float  # an image worth showing, by meaning (text space)
-    min_visual_similarity: float  # an image worth showing, by look (image space)
+    min_visual_similarity: float  # an image worth showing for words, in a cross-modal image space (Vertex)
+    min_image_match: float  # an image worth showing for an image: the mean of its look and meaning cosines
     min_document_similarity: float  # a document worth showing for an image
 
 
@@ -67,12 +68,8 @@ class FindService:
         vectors = self._index.encoder.embed(image, description, task="query", text=text)
         words = " ".join(part for part in (text, description.text) if part.strip())
         duplicate = self._duplicate(hashlib.sha256(image.data).hexdigest(), vectors.visual, description.text)
-        # Images for an image: by look only. Meaning vectors of two pictures share the label template, and
-        # keyword hits on a screenshot's many words are noise; both serve the documents instead.
-        looks = [m for m in self._index.visual.nearest(vectors.visual, limit + 1)
-                 if m.similarity >= self.tuning.min_visual_similarity
-                 and not (duplicate and m.source == duplicate.passage.source)]
-        images = [ImageMatch(as_passage(m), m.similarity) for m in looks[:limit]]
+        images = [m for m in self._images_for_image(vectors, limit + 1)
+                  if not (duplicate and m.passage.source == duplicate.passage.source)][:limit]
         passages = self._passages(vectors.semantic, words)
         return FindResult(_per_document(passages, limit), passages, images, duplicate, description)
 
@@ -109,6 +106,25 @@ class FindService:
     def _passages(self, vector: Vector, words: str) -> list[Passage]:
         """Relevant text passages: dense hits above the floor fused with keyword hits."""
         return self._search(vector, words, "text", CANDIDATES, self.tuning.min_document_similarity)
+
+    def _images_for_image(self, vectors: ImageVectors, limit: int) -> list[ImageMatch]:
+        """Images that both look and mean alike: the mean of the visual and the semantic cosine.
+
+        Either alone misleads: all flow diagrams look alike to an ImageNet model, and the label vectors of
+        any two photos are close in meaning; their mean separates related images from the rest. Keyword
+        hits are left out: a screenshot's many words match some word in almost any image.
+        """
+        looks = {m.source: m for m in self._index.visual.nearest(vectors.visual, CANDIDATES)}
+        means = {p.source: p for p in self._store.search(vectors.semantic, "", limit=CANDIDATES, mode="dense",
+                                                         modality="image")}
+        if missing := [s for s in means if s not in looks]:
+            looks |= {m.source: m for m in self._index.visual.nearest(vectors.visual, len(missing), missing)}
+        if missing := [s for s in looks if s not in means]:
+            means |= {p.source: p for p in self._store.search(vectors.semantic, "", limit=len(missing),
+                                                              mode="dense", modality="image", sources=missing)}
+        scored = [ImageMatch(means[s], (looks[s].similarity + means[s].score) / 2) for s in looks.keys() & means]
+        scored = [m for m in scored if m.similarity >= self.tuning.min_image_match]
+        return sorted(scored, key=lambda m: -m.similarity)[:limit]
 
     def _images_for_text(self, text: str, vector: Vector, limit: int) -> list[ImageMatch]:
         """Images by meaning and by the words in them, fused with the visual space when it reads text."""

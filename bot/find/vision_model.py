@@ -41,9 +41,12 @@ def to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def open_image(data: bytes) -> Image.Image:
-    """Decode image bytes (already checked by `bot.find.images`) into a loaded RGB Pillow image."""
+def open_image(data: bytes, at_least: int | None = None) -> Image.Image:
+    """Decode image bytes (already checked by `bot.find.images`) into a loaded RGB Pillow image. With
+    `at_least`, a JPEG is decoded at the smallest scale keeping both sides at or above it (much faster)."""
     with Image.open(io.BytesIO(data)) as img:
+        if at_least is not None:
+            img.draft("RGB", (at_least, at_least))
         img.load()
         return to_rgb(img)
 

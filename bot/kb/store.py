@@ -125,15 +125,18 @@ class ChunkStore:
 
     def search(
         self, vector: Vector, text: str, limit: int = 8, mode: SearchMode = "hybrid", tags: Sequence[str] = (),
-        modality: str | None = None,
+        modality: str | None = None, sources: Sequence[str] | None = None,
     ) -> list[Passage]:
-        """Top chunks by dense, sparse (BM25) or both fused with reciprocal rank fusion."""
+        """Top chunks by dense, sparse (BM25) or both fused with reciprocal rank fusion; `sources` limits the
+        search to those files."""
         from qdrant_client import models
 
         self.check_ready()
         conditions = []
         if tags:
             conditions.append(models.FieldCondition(key="tags", match=models.MatchAny(any=list(tags))))
+        if sources is not None:
+            conditions.append(models.FieldCondition(key="source", match=models.MatchAny(any=list(sources))))
         if modality:
             conditions.append(models.FieldCondition(key="modality", match=models.MatchValue(value=modality)))
         query_filter = models.Filter(must=conditions) if conditions else None
