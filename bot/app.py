@@ -55,7 +55,7 @@ def build_app(settings: Settings, services: Services, client: WebClient | None =
 def _drop_duplicate_deliveries(services: Services) -> Any:
     """Ack a repeated event_id (a Slack retry or a duplicate) without answering twice."""
 
-    def middleware(body: dict, next: Any, logger: logging.Logger) -> Any:  # noqa: A002 - Bolt's argument name
+    def middleware(body: dict, next: Any, logger: logging.Logger) -> Any:
         event_id = body.get("event_id") if isinstance(body, dict) else None
         if event_id and not services.state.claim_event(event_id):
             logger.info("duplicate delivery of %s acknowledged and skipped", event_id)

@@ -12,7 +12,7 @@ from bot.conversation import thread_history
 from bot.find.flow import FindFlow
 from bot.imaging.params import USAGE as DRAW_USAGE
 from bot.imaging.params import DrawParamError, parse_draw
-from bot.kb.ask import InvalidQuestion
+from bot.kb.ask import AnswerStream, InvalidQuestion
 from bot.kb.store import KnowledgeBaseError
 from bot.providers.base import ProviderError
 from bot.router import Intent, Kind, is_question, route
@@ -35,7 +35,7 @@ class Curator:
     services: Services
 
     def __post_init__(self) -> None:
-        self._find = FindFlow(self.services.settings, self.services.find)
+        self._find = FindFlow(self.services.settings, self.services.find, self._post_answer)
 
     def handle(self, message: IncomingMessage, client: WebClient, bot_user_id: str = "") -> None:
         """Route and serve one message in its thread; every outcome is a visible reply."""
@@ -80,7 +80,10 @@ class Curator:
         history = []
         if message.in_thread:
             history = thread_history(reply.client, message.channel, message.thread_ts, message.ts, bot_user_id)
-        answer = self.services.kb.ask.ask(intent.text, history=history)
+        self._post_answer(reply, intent.text, self.services.kb.ask.ask(intent.text, history=history))
+
+    def _post_answer(self, reply: ThreadReply, question: str, answer: AnswerStream) -> None:
+        """Stream an answer with its sources and feedback buttons, and record it for the feedback."""
         answer_id = uuid.uuid4().hex[:12]
 
         def final_blocks() -> list[dict]:
@@ -89,5 +92,5 @@ class Curator:
 
         reply.stream(answer, final_blocks)
         self.services.state.record_answer(
-            answer_id, message.channel, message.thread_ts, intent.text, [p.doc_id for _, p in answer.citations]
+            answer_id, reply.channel, reply.thread_ts, question, [p.doc_id for _, p in answer.citations]
         )

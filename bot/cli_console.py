@@ -47,7 +47,12 @@ def _console_services(settings: Settings, scratch: Path) -> Services:
     kept apart from the real bot's state.
     """
     from bot.imaging.factory import build_image_generator
-    from bot.services import Services, build_draw_service, build_find_service, build_knowledge_base
+    from bot.services import (
+        Services,
+        build_draw_service,
+        build_find_service,
+        build_knowledge_base,
+    )
     from bot.state import StateStore
 
     kb = build_knowledge_base(settings)

@@ -59,7 +59,7 @@ def check_google_credentials(
         mode = f"Vertex AI, project {settings.google_cloud_project}, location {settings.google_cloud_location}"
         try:
             mode += _vertex_identity()
-        except Exception as exc:  # no Application Default Credentials, or an unreadable key file
+        except Exception as exc:  # noqa: BLE001 - no Application Default Credentials, or an unreadable key file
             return Check(name, FAIL, f"{mode}: no usable credentials ({_first_line(exc)})"), None
     else:
         mode = "Gemini API key (GEMINI_API_KEY)"
@@ -70,7 +70,7 @@ def check_google_credentials(
             from bot.providers.google_client import build_genai_client
 
             client = build_genai_client(settings)
-        except Exception as exc:  # e.g. an invalid GOOGLE_GEMINI_BASE_URL
+        except Exception as exc:  # noqa: BLE001 - e.g. an invalid GOOGLE_GEMINI_BASE_URL
             return Check(name, FAIL, f"{mode}: could not set up the client ({_first_line(exc)})"), None
     return Check(name, OK, mode), client
 
@@ -124,7 +124,12 @@ def check_answer_model(settings: Settings, client: genai.Client | None) -> Check
 
 def check_image_model(settings: Settings, client: genai.Client | None) -> Check:
     """Look IMAGE_MODEL up with models.get (a GET of the model resource: nothing is drawn or billed)."""
-    from bot.imaging.factory import ALTERNATIVE_MODEL, IMAGEN_SHUTDOWN, drawing_errors, is_imagen_model
+    from bot.imaging.factory import (
+        ALTERNATIVE_MODEL,
+        IMAGEN_SHUTDOWN,
+        drawing_errors,
+        is_imagen_model,
+    )
 
     name, model = "Image model", settings.image_model
     if client is None:
@@ -188,7 +193,7 @@ def check_qdrant(settings: Settings) -> Check:
     where = f"server {_safe_url(url)}" if url else f"local mode at {settings.local_qdrant_path}"
     try:
         client = open_qdrant(settings)
-    except Exception as exc:  # e.g. the local folder is locked by a running Curator
+    except Exception as exc:  # noqa: BLE001 - e.g. the local folder is locked by a running Curator
         return Check("Qdrant", FAIL, f"{where}: {_first_line(exc)}")
     try:
         store = ChunkStore(client, settings.collection, *embedding_space(settings))
@@ -196,7 +201,7 @@ def check_qdrant(settings: Settings) -> Check:
         return Check("Qdrant", OK, f"{where}: collection {store.name} holds {store.count()} chunks")
     except KnowledgeBaseError as exc:
         return Check("Qdrant", FAIL, f"{where}: {exc}")
-    except Exception as exc:  # unreachable server, wrong QDRANT_API_KEY
+    except Exception as exc:  # noqa: BLE001 - unreachable server, wrong QDRANT_API_KEY
         return Check("Qdrant", FAIL, f"{where}: {_first_line(exc)}")
     finally:
         client.close()
@@ -215,7 +220,7 @@ def check_slack(settings: Settings) -> Check:
         response = WebClient(token=token, base_url=settings.slack_api_url, timeout=settings.slack_timeout_s).auth_test()
     except SlackApiError as exc:
         return Check(name, FAIL, f"auth.test answered '{exc.response.get('error')}': check SLACK_BOT_TOKEN")
-    except Exception as exc:  # connection refused, DNS, timeout
+    except Exception as exc:  # noqa: BLE001 - connection refused, DNS, timeout
         return Check(name, FAIL, f"could not reach {_safe_url(settings.slack_api_url)} ({_first_line(exc)})")
     return Check(name, OK, f"bot @{response.get('user')} ({response.get('user_id')}) in {response.get('team')}")
 
@@ -234,7 +239,7 @@ def _attempt(name: str, run: Callable[[], str]) -> Check:
         return Check(name, OK, run())
     except ProviderError as exc:  # messages written for users
         return Check(name, FAIL, str(exc))
-    except Exception as exc:  # a doctor reports, it doesn't crash
+    except Exception as exc:  # noqa: BLE001 - a doctor reports, it doesn't crash
         return Check(name, FAIL, _first_line(exc))
 
 

@@ -26,7 +26,10 @@ def build_http_app(bolt_app: App, signing_secret: str, background_workers: int =
     that 200, so the ack never queues behind other requests' work. Commands, actions and views, whose
     ack can carry a response, go through Bolt before answering.
     """
-    from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+    from slack_bolt.adapter.starlette.handler import (
+        to_bolt_request,
+        to_starlette_response,
+    )
     from slack_sdk.signature import SignatureVerifier
 
     verifier = SignatureVerifier(signing_secret)

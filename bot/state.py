@@ -17,10 +17,10 @@ PURGE_EVERY_S = 600
 _SCHEMA = [
     "CREATE TABLE IF NOT EXISTS events (event_id TEXT PRIMARY KEY, seen_at REAL)",
     "CREATE TABLE IF NOT EXISTS threads (channel TEXT, thread_ts TEXT, joined_at REAL, PRIMARY KEY (channel, thread_ts))",
-    "CREATE TABLE IF NOT EXISTS answers (answer_id TEXT PRIMARY KEY, channel TEXT, thread_ts TEXT, question TEXT,"
-    " cited TEXT, answered_at REAL)",
-    "CREATE TABLE IF NOT EXISTS feedback (answer_id TEXT, user TEXT, vote TEXT, channel TEXT, message_ts TEXT,"
-    " recorded_at REAL, PRIMARY KEY (answer_id, user))",
+    ("CREATE TABLE IF NOT EXISTS answers (answer_id TEXT PRIMARY KEY, channel TEXT, thread_ts TEXT, question TEXT,"
+    " cited TEXT, answered_at REAL)"),
+    ("CREATE TABLE IF NOT EXISTS feedback (answer_id TEXT, user TEXT, vote TEXT, channel TEXT, message_ts TEXT,"
+    " recorded_at REAL, PRIMARY KEY (answer_id, user))"),
 ]
 
 

@@ -82,6 +82,15 @@ def sample_kb(tmp_path_factory):
     knowledge_base.close()
 
 
+@pytest.fixture
+def slack():
+    """A running Slack emulator (bot token xoxb-console)."""
+    from bot.console.emulator import SlackEmulator
+
+    with SlackEmulator() as emulator:
+        yield emulator
+
+
 @pytest.fixture(scope="session")
 def find_kb(tmp_path_factory):
     """The sample documents plus four images (a flow diagram, a photo-like drawing, a crossword, an error

@@ -6,7 +6,6 @@ import time
 
 import pytest
 
-from bot.console.emulator import SlackEmulator
 from bot.providers.base import ProviderUnavailable
 from bot.slack.blocks import FEEDBACK_ACTION
 from tests.slack_harness import (
@@ -18,12 +17,6 @@ from tests.slack_harness import (
     slack_settings,
     wait_for_reply,
 )
-
-
-@pytest.fixture
-def slack():
-    with SlackEmulator() as emulator:
-        yield emulator
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from bot.kb.chunking import chunk_document
@@ -24,7 +25,7 @@ def test_long_sections_split_near_the_target_with_overlap():
     chunks = chunk_document(doc, target=500, overlap=120)
     assert len(chunks) > 4
     assert all(len(c.text) <= 500 + 120 + 60 for c in chunks)
-    for before, after in zip(chunks, chunks[1:]):
+    for before, after in itertools.pairwise(chunks):
         last_sentence = re.split(r"(?<=\.)\s+", before.text)[-1]
         assert after.text.startswith(last_sentence), "the next chunk opens with the previous one's last sentence"
     all_text = " ".join(c.text for c in chunks)

@@ -16,8 +16,15 @@ from bot.console.emulator import SlackEmulator
 from bot.console.render import Transcript
 from bot.console.repl import ConsoleSession
 from bot.slack.blocks import build_feedback_blocks
-from tests.slack_harness import ScriptedAnswerer, bot_replies, make_app, make_services, slack_settings, wait_for_reply
 from tests.fakes.images import tiny_png
+from tests.slack_harness import (
+    ScriptedAnswerer,
+    bot_replies,
+    make_app,
+    make_services,
+    slack_settings,
+    wait_for_reply,
+)
 
 QUESTION = "How do I fix VPN error 809?"
 
@@ -194,7 +201,7 @@ def test_curator_console_runs_as_a_command(tmp_path, monkeypatch, capsys):
 
     done = subprocess.run(
         [sys.executable, "-m", "bot.cli", "console"], input="what does error 809 mean?\n/quit\n",
-        capture_output=True, text=True, encoding="utf-8", timeout=180, env=os.environ.copy(),
+        capture_output=True, text=True, encoding="utf-8", timeout=180, env=os.environ.copy(), check=False,
     )
 
     assert done.returncode == 0, done.stderr

@@ -7,7 +7,17 @@ import pytest
 from bot.cli import main
 from bot.config import Settings
 from bot.console.emulator import SlackEmulator
-from bot.doctor import FAIL, OK, SKIPPED, Check, all_passed, check_image_model, check_qdrant, check_slack, run_checks
+from bot.doctor import (
+    FAIL,
+    OK,
+    SKIPPED,
+    Check,
+    all_passed,
+    check_image_model,
+    check_qdrant,
+    check_slack,
+    run_checks,
+)
 from bot.kb.qdrant import open_qdrant
 from bot.kb.store import ChunkStore
 from bot.providers.factory import embedding_space

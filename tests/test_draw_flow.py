@@ -5,19 +5,16 @@ from __future__ import annotations
 import threading
 import time
 
-import pytest
-
-from bot.console.emulator import SlackEmulator
 from bot.imaging import blocks
 from bot.imaging.base import ImageBlocked
 from tests.fakes.generators import ScriptedGenerator
-from tests.slack_harness import ScriptedAnswerer, dispatch, make_app, make_services, slack_settings
-
-
-@pytest.fixture
-def slack():
-    with SlackEmulator() as emulator:
-        yield emulator
+from tests.slack_harness import (
+    ScriptedAnswerer,
+    dispatch,
+    make_app,
+    make_services,
+    slack_settings,
+)
 
 
 def build(slack, tmp_path, sample_kb, generator, **settings_values):

@@ -9,8 +9,8 @@ import pytest
 from google.genai import errors, types
 
 from tests.fakes.gemini_api import FakeGemini
-from tests.fakes.images import tiny_png
 from tests.fakes.gemini_clients import api_key_client, vertex_client
+from tests.fakes.images import tiny_png
 
 
 @pytest.fixture

@@ -10,9 +10,6 @@ import io
 import json
 import re
 
-import pytest
-
-from bot.console.emulator import SlackEmulator
 from tests.fakes.screens import error_dialog, traffic_light
 from tests.slack_harness import (
     bot_replies,
@@ -22,12 +19,6 @@ from tests.slack_harness import (
     slack_settings,
     wait_for_reply,
 )
-
-
-@pytest.fixture
-def slack():
-    with SlackEmulator() as emulator:
-        yield emulator
 
 
 def app_for(slack, tmp_path, find_kb, **values):
@@ -114,6 +105,7 @@ def test_a_question_with_a_screenshot_gets_results_and_a_grounded_answer(slack, 
     [answer] = [m for m in messages if re.search(r"\[\d\]", m.text)]
     assert "NW-CA-2024" in answer.text
     assert "certificate-errors-runbook" in json.dumps(answer.blocks), "the cited runbook is listed"
+    assert any(b["type"] == "context_actions" for b in answer.blocks), "feedback buttons, as under any answer"
 
 
 def test_find_text_posts_the_matching_image_into_the_thread(slack, tmp_path, find_kb):

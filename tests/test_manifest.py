@@ -43,7 +43,13 @@ def test_every_subscribed_event_has_a_listener(tmp_path, sample_kb):
     from slack_bolt import BoltRequest
 
     from bot.console.emulator import SlackEmulator
-    from tests.slack_harness import ScriptedAnswerer, make_app, make_services, slack_settings, wait_for_reply
+    from tests.slack_harness import (
+        ScriptedAnswerer,
+        make_app,
+        make_services,
+        slack_settings,
+        wait_for_reply,
+    )
 
     channels = {"message.channels": "CGENERAL", "message.groups": "GPRIVATE", "message.im": None, "message.mpim": "GMPIM"}
     with SlackEmulator() as slack:

@@ -211,3 +211,14 @@ def test_four_threads_get_the_same_vectors_as_one(encoder):
         parallel = list(pool.map(run, range(12)))
     for (s_sem, s_vis), (p_sem, p_vis) in zip(serial, parallel, strict=True):
         assert np.allclose(s_sem, p_sem, atol=1e-5) and np.allclose(s_vis, p_vis, atol=1e-5)
+
+
+def test_ocr_doubles_small_screenshots_and_bounds_huge_images():
+    from bot.find.ocr import MAX_OCR_PIXELS, prepare
+
+    assert prepare(Image.new("RGB", (900, 560))).size == (1800, 1120)
+    huge = prepare(Image.new("RGB", (4032, 2688)))
+    assert 0.99 * MAX_OCR_PIXELS <= huge.width * huge.height <= MAX_OCR_PIXELS * 1.001
+    assert abs(huge.width / huge.height - 4032 / 2688) < 0.01, "the aspect ratio is kept"
+    tall = prepare(Image.new("RGB", (1000, 20000)))  # short side small, but doubling would exceed the bound
+    assert tall.width * tall.height <= MAX_OCR_PIXELS * 1.001

@@ -69,7 +69,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 
 from . import emulator_workspace as workspace
@@ -150,7 +150,7 @@ class SlackEmulator:
             self._thread.join(timeout=5)  # type: ignore[union-attr]
             self._server = self._thread = None
 
-    def __enter__(self) -> SlackEmulator:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

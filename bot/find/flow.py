@@ -17,7 +17,7 @@ from bot.find.blocks import SUPPORTED_HINT, image_uploads, result_message
 from bot.find.download import SLACK_FILE_HOSTS, DownloadError, SlackFileDownloader
 from bot.find.images import FORMATS, UnsupportedFile
 from bot.find.service import FindResult, FindService
-from bot.slack.blocks import build_citation_blocks
+from bot.kb.ask import AnswerStream
 from bot.slack.format import escape
 from bot.slack.reply import ThreadReply
 
@@ -33,6 +33,7 @@ class FindFlow:
 
     settings: Settings
     service: FindService
+    post_answer: Callable[[ThreadReply, str, AnswerStream], None]  # as Ask posts: sources, feedback buttons
 
     def text(self, reply: ThreadReply, query: str) -> None:
         """`find …` / `/find …`: documents and images matching words."""
@@ -82,8 +83,7 @@ class FindFlow:
 
     def _answer(self, reply: ThreadReply, question: str, results: list[FindResult]) -> None:
         merged = results[0] if len(results) == 1 else _merge(results)
-        answer = self.service.answer(question, merged)
-        reply.stream(answer, lambda: build_citation_blocks(answer.citations, self.settings.docs_url))
+        self.post_answer(reply, question, self.service.answer(question, merged))
 
     def _downloader(self, reply: ThreadReply) -> SlackFileDownloader:
         return SlackFileDownloader(

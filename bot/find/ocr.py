@@ -20,6 +20,9 @@ TIMEOUT_SECONDS = 10.0
 # it is doubled. Images whose short side reaches this are large enough as they are.
 UPSCALE_BELOW = 1100
 UPSCALE_FACTOR = 2
+# Tesseract's time grows with the pixels: a 10.8 MP phone photo took 1.8 s. Bigger images are scaled down to
+# this (a 5K screenshot keeps text of about 13 px), which also bounds what a huge upload can cost.
+MAX_OCR_PIXELS = 8_000_000
 # Tesseract's OpenMP threads spin against each other on small machines: one thread read the test dialog
 # 3-4x faster (0.28 s instead of 0.9 s on 2 cores). Only Tesseract's process gets this default.
 pytesseract.pytesseract.environ = ChainMap(os.environ, {"OMP_THREAD_LIMIT": "1"})
@@ -54,10 +57,13 @@ def read_text(image: Image.Image, timeout: float = TIMEOUT_SECONDS) -> str:
 
 
 def prepare(image: Image.Image) -> Image.Image:
-    """Grayscale, doubled when small: what Tesseract reads best."""
+    """Grayscale, doubled when small, scaled down to MAX_OCR_PIXELS when huge: what Tesseract reads best."""
     gray = to_rgb(image).convert("L")  # Tesseract 5 reads light-on-dark (dark mode) as well; no inversion
-    if min(gray.size) < UPSCALE_BELOW:
-        gray = gray.resize((gray.width * UPSCALE_FACTOR, gray.height * UPSCALE_FACTOR), Image.Resampling.LANCZOS)
+    scale = UPSCALE_FACTOR if min(gray.size) < UPSCALE_BELOW else 1
+    scale = min(scale, (MAX_OCR_PIXELS / (gray.width * gray.height)) ** 0.5)
+    if scale != 1:
+        size = (max(1, round(gray.width * scale)), max(1, round(gray.height * scale)))
+        gray = gray.resize(size, Image.Resampling.LANCZOS)
     return gray
 
 

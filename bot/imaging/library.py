@@ -24,17 +24,20 @@ class ImageLibrary:
         self._find = find
 
     def add(self, drawing: Drawing) -> None:
-        """Index every image of a drawing with its prompt, parameters and author."""
+        """Index every image of a drawing: its prompt, parameters and author, plus a caption and the words
+        read in it (as for any image in the knowledge base)."""
         request = drawing.request
-        caption = f"AI-generated image by <@{drawing.user}> with {drawing.model} ({request.describe()}): {request.prompt}"
+        made = f"AI-generated image by <@{drawing.user}> with {drawing.model} ({request.describe()}): {request.prompt}"
         title = request.prompt if len(request.prompt) <= 120 else request.prompt[:119] + "…"
         prepared = []
         for path in drawing.paths:
             data = path.read_bytes()
             image = decode_image(data, path.name, MAX_PIXELS)
+            seen = self._index.encoder.describe(image)
+            description = ImageDescription(f"{made}. {seen.caption}".strip(), seen.text)
             prepared.append(self._index.prepare(
                 image, str(path), f"{GENERATED_TAG}/{path.name}", hashlib.sha256(data).hexdigest(),
-                tags=(GENERATED_TAG,), title=title, description=ImageDescription(caption), words=request.prompt,
+                tags=(GENERATED_TAG,), title=title, description=description, words=request.prompt,
             ))
         self._index.store_images(prepared)
 

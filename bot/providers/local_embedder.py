@@ -40,7 +40,7 @@ class LocalEmbedder:
             )
         return vectors.tolist()
 
-    def _load(self):  # noqa: ANN202 - SentenceTransformer is imported lazily
+    def _load(self):
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

@@ -11,7 +11,13 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.format import SECTION_LIMIT, STREAM_CHUNK_LIMIT, markdown_to_mrkdwn, neutralise_mentions, split_text
+from bot.slack.format import (
+    SECTION_LIMIT,
+    STREAM_CHUNK_LIMIT,
+    markdown_to_mrkdwn,
+    neutralise_mentions,
+    split_text,
+)
 
 log = logging.getLogger(__name__)
 
