@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 
 from bot.conversation import thread_history
+from bot.find.download import DownloadError
 from bot.find.flow import FindFlow
+from bot.find.images import UnsupportedFile
+from bot.imaging.base import GeneratedImage
 from bot.imaging.params import USAGE as DRAW_USAGE
 from bot.imaging.params import DrawParamError, parse_draw
 from bot.kb.ask import AnswerStream, InvalidQuestion
@@ -56,7 +59,8 @@ class Curator:
                 self._find.text(reply, intent.text)
             else:
                 reply.post(HELP_TEXT, blocks=build_help_blocks())
-        except (InvalidQuestion, DrawParamError, KnowledgeBaseError, ProviderError) as exc:
+        except (InvalidQuestion, DrawParamError, KnowledgeBaseError, ProviderError, UnsupportedFile,
+                DownloadError) as exc:
             reply.error(str(exc))
         except Exception:
             error_id = uuid.uuid4().hex[:8]
@@ -73,7 +77,13 @@ class Curator:
         if not intent.text:
             reply.post(f"Tell me what to draw, e.g. `draw a lighthouse at dusk --ar 16:9`.\n{DRAW_USAGE}")
             return
-        self.services.draw.draw(reply, message.user, parse_draw(intent.text))
+        request = parse_draw(intent.text)
+        if message.files:  # "draw … " with an image attached: change that image
+            upload = self._find.first_image(reply, message.files)
+            image = GeneratedImage(upload.data, upload.mime_type)
+            self.services.draw.edit_upload(reply, message.user, image, request)
+            return
+        self.services.draw.draw(reply, message.user, request)
 
     def _ask(self, intent: Intent, message: IncomingMessage, reply: ThreadReply, bot_user_id: str) -> None:
         reply.acknowledge("is searching the knowledge base…")

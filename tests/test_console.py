@@ -116,7 +116,8 @@ def test_upload_posts_the_file_with_its_caption_and_shows_the_reply(slack, bot, 
 
     [post] = user_posts(slack)
     assert (post.subtype, post.text, post.files[0]["name"]) == ("file_share", "what is this?", "some.png")
-    assert re.search(r"\(uploaded some\.png\)\nCurator: \S", out)
+    assert re.search(r"\(uploaded some\.png\)\nCurator is looking at your image…\nCurator: Find results", out)
+    assert "I found nothing related to “some.png”" in out, "the Find reply's sections are shown too"
 
 
 def test_curator_help_is_shown_privately(slack, bot):

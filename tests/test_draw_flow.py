@@ -8,12 +8,14 @@ import time
 from bot.imaging import blocks
 from bot.imaging.base import ImageBlocked
 from tests.fakes.generators import ScriptedGenerator
+from tests.fakes.images import tiny_png
 from tests.slack_harness import (
     ScriptedAnswerer,
     dispatch,
     make_app,
     make_services,
     slack_settings,
+    wait_for_reply,
 )
 
 
@@ -182,3 +184,26 @@ def test_usage_prints_the_ledger(slack, tmp_path, sample_kb, capsys, monkeypatch
     assert main(["usage"]) == 0
     out = capsys.readouterr().out
     assert "UALICE" in out and "fake-image-1" in out and " 3 " in out
+
+
+def test_draw_with_an_attached_image_edits_that_image(slack, tmp_path, sample_kb):
+    generator = ScriptedGenerator()
+    app, _ = build(slack, tmp_path, sample_kb, generator)
+    photo = tiny_png(rgb=(10, 120, 200))
+    event = slack.user_message("draw make the sky purple", files=[slack.upload_file(photo, "mine.png")])
+    dispatch(app, event)
+    finished(slack, "DALICE", event["event"]["ts"])
+
+    [(edited, instruction, request)] = generator.edits
+    assert edited == photo and instruction == "make the sky purple" and request.count == 1
+    assert not generator.generated, "the attachment is changed, not ignored"
+
+
+def test_draw_with_an_unusable_attachment_says_why(slack, tmp_path, sample_kb):
+    generator = ScriptedGenerator()
+    app, _ = build(slack, tmp_path, sample_kb, generator)
+    event = slack.user_message("draw make it purple", files=[slack.upload_file(b"%PDF-1.7", "doc.pdf",
+                                                                                mimetype="application/pdf")])
+    dispatch(app, event)
+    [reply] = wait_for_reply(slack, "DALICE", event["event"]["ts"])
+    assert "PNG, JPEG, WebP and GIF" in reply.text and not generator.edits and not generator.generated

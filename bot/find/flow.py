@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.find.base import ImageDescription
 from bot.find.blocks import SUPPORTED_HINT, image_uploads, result_message
 from bot.find.download import SLACK_FILE_HOSTS, DownloadError, SlackFileDownloader
-from bot.find.images import FORMATS, UnsupportedFile
+from bot.find.images import FORMATS, DownloadedImage, UnsupportedFile
 from bot.find.service import FindResult, FindService
 from bot.kb.ask import AnswerStream
 from bot.slack.format import escape
@@ -67,6 +67,12 @@ class FindFlow:
             reply.error("\n".join(f"• {escape(p)}" for p in problems))
         if question and results:
             self._answer(reply, words, results)
+
+    def first_image(self, reply: ThreadReply, files: Sequence[dict[str, Any]]) -> DownloadedImage:
+        """The first file of a post, downloaded and checked; raises UnsupportedFile or DownloadError."""
+        name = str(files[0].get("name") or files[0].get("title") or "your file")
+        _check_declared_type(files[0], name)
+        return self._downloader(reply).download(files[0])
 
     def _post(self, reply: ThreadReply, subject: str, result: FindResult) -> None:
         text, blocks = result_message(subject, result, self.settings.docs_url)

@@ -9,7 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.config import Settings
-from bot.imaging.base import DrawRequest, GenerationResult, ImageGenerator
+from bot.imaging.base import (
+    DrawRequest,
+    GeneratedImage,
+    GenerationResult,
+    ImageGenerator,
+)
 from bot.imaging.blocks import build_drawing_blocks, drawing_summary
 from bot.imaging.library import ImageLibrary
 from bot.imaging.queue import DrawQueue, QueueTimeout
@@ -65,6 +70,14 @@ class DrawService:
         request = dataclasses.replace(drawing.request, prompt=instruction, count=1, seed=None)
         image = drawing.first_image()
         self._run(reply, user, request, lambda: self.generator.edit(image, instruction, request), drawing.drawing_id)
+
+    def edit_upload(self, reply: ThreadReply, user: str, image: GeneratedImage, request: DrawRequest) -> None:
+        """`draw …` sent with an image: change that image as the prompt says."""
+        if self.generator is None:
+            self._offline(reply, request.prompt)
+            return
+        request = dataclasses.replace(request, count=1)
+        self._run(reply, user, request, lambda: self.generator.edit(image, request.prompt, request), parent_id=None)
 
     def variations(self, reply: ThreadReply, user: str, drawing: Drawing) -> None:
         """A variation of the drawing's first image."""
