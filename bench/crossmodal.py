@@ -334,6 +334,11 @@ def main() -> None:
          "its variants embeds like the same one-sentence caption: its image → image numbers are 1.0 by "
          "construction and only show that nothing in between loses the match. Real Gemini quality needs a "
          "run with credentials (not possible on this machine)."),
+        ("Caveat: the offline similarity floors and the image -> image ranking (the mean of the look and the "
+         "meaning cosine; bot/find/factory.py, bot/find/service.py) were chosen while looking at this set, "
+         "which is the only labelled one: with the look alone, two variants were missed (a diagram shown "
+         "small in a wiki page, a cropped photo) and every diagram looked like every other (0.84-0.88). Its "
+         "numbers are therefore optimistic; the unit tests (tests/test_find.py) use other images."),
     ])
     emit("crossmodal", body, args.write)
 

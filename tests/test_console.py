@@ -17,6 +17,7 @@ from bot.console.render import Transcript
 from bot.console.repl import ConsoleSession
 from bot.slack.blocks import build_feedback_blocks
 from tests.fakes.images import tiny_png
+from tests.fakes.screens import error_dialog
 from tests.slack_harness import (
     ScriptedAnswerer,
     bot_replies,
@@ -199,15 +200,19 @@ def test_curator_console_runs_as_a_command(tmp_path, monkeypatch, capsys):
     )
     monkeypatch.setenv("CURATOR_DATA_DIR", str(tmp_path / "data"))
     assert main(["ingest", str(kb)]) == 0
+    error_dialog("VPN", "Connection failed", "VPN error 809: IPsec traffic is blocked.").save(tmp_path / "shot.png")
 
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "console"], input="what does error 809 mean?\n/quit\n",
+        [sys.executable, "-m", "bot.cli", "console"],
+        input=f"what does error 809 mean?\n/new\n/upload {tmp_path / 'shot.png'}\n/quit\n",
         capture_output=True, text=True, encoding="utf-8", timeout=180, env=os.environ.copy(), check=False,
     )
 
     assert done.returncode == 0, done.stderr
     assert "Curator: " in done.stdout and "UDP ports 500 and 4500" in done.stdout
     assert "vpn-errors.md" in done.stdout and done.stdout.endswith("Bye.\n")
+    upload = done.stdout[done.stdout.index("(uploaded shot.png)"):]
+    assert "Find results" in upload and "*[1]* VPN errors" in upload, "the upload is fetched and looked up"
     assert "offline providers" in done.stderr
 
     # A second session over the same data answers too: the emulator's event ids start again every run.

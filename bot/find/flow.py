@@ -93,17 +93,19 @@ class FindFlow:
 
     def _downloader(self, reply: ThreadReply) -> SlackFileDownloader:
         return SlackFileDownloader(
-            token=reply.client.token or "", allowed_hosts=self._file_hosts(),
+            token=reply.client.token or "", allowed_hosts=_file_hosts(reply.client.base_url),
             max_bytes=int(self.settings.max_file_mb * 1_000_000), timeout_s=self.settings.slack_timeout_s,
             files_info=_files_info(reply),
         )
 
-    def _file_hosts(self) -> tuple[str, ...]:
-        """Slack's file hosts, plus the configured API host when it is not Slack's (the console emulator)."""
-        api = urlsplit(self.settings.slack_api_url)
-        if not api.hostname or api.hostname == "slack.com":
-            return SLACK_FILE_HOSTS
-        return (*SLACK_FILE_HOSTS, f"{api.hostname}:{api.port}" if api.port else api.hostname)
+
+def _file_hosts(api_url: str) -> tuple[str, ...]:
+    """Slack's file hosts, plus the Web API's own host when the client talks to another one (the console's
+    emulator): the bot token already goes there."""
+    api = urlsplit(api_url)
+    if not api.hostname or api.hostname == "slack.com" or api.hostname.endswith(".slack.com"):
+        return SLACK_FILE_HOSTS
+    return (*SLACK_FILE_HOSTS, f"{api.hostname}:{api.port}" if api.port else api.hostname)
 
 
 def _check_declared_type(file: dict[str, Any], name: str) -> None:
