@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.assistant import Curator
 from bot.services import Services
-from bot.slack.message import from_event, mentions, skip_reason
+from bot.slack.message import IncomingMessage, from_event, mentions, skip_reason
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +29,11 @@ def register(app: App, services: Services) -> None:
         message = from_event(event, team=body.get("team_id", ""))
         if not message.is_dm:
             if mentions(message.text, bot_user_id):
-                return  # the app_mention event for this post is the one answered
-            if not (message.in_thread and services.state.in_thread(message.channel, message.thread_ts)):
+                # The app_mention event is the one answered, but Slack may send none for an upload that
+                # mentions the bot (bolt-python #925): then this copy answers, whichever arrives first.
+                if not (message.files and services.state.claim_event(_mention_key(message))):
+                    return
+            elif not (message.in_thread and services.state.in_thread(message.channel, message.thread_ts)):
                 return  # channel chatter the bot was not asked about
         curator.handle(message, client, bot_user_id)
 
@@ -38,4 +41,12 @@ def register(app: App, services: Services) -> None:
     def handle_app_mention(event: dict[str, Any], body: dict[str, Any], client: WebClient, context: Any) -> None:
         if skip_reason(event, context.bot_user_id):
             return
-        curator.handle(from_event(event, team=body.get("team_id", "")), client, context.bot_user_id or "")
+        message = from_event(event, team=body.get("team_id", ""))
+        if not services.state.claim_event(_mention_key(message)):
+            return  # the message copy of this upload was answered already
+        curator.handle(message, client, context.bot_user_id or "")
+
+
+def _mention_key(message: IncomingMessage) -> str:
+    """One post, whichever of its two events (app_mention, message) carries it."""
+    return f"mention:{message.channel}:{message.ts}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 
 from tests.fakes.screens import error_dialog, traffic_light
 from tests.slack_harness import (
@@ -42,12 +43,12 @@ def text_of(message) -> str:
     return message.text + json.dumps(message.blocks)
 
 
-def replies_until(slack, event, needle: str) -> list[str]:
+def replies_until(slack, event, needle: str, channel: str = "DALICE") -> list[str]:
     """The texts of the bot's replies once one of them mentions `needle`."""
     ts = event["event"]["ts"]
 
     def shown() -> list[str]:
-        return [text_of(m) for m in bot_replies(slack, "DALICE", ts) if not m.streaming]
+        return [text_of(m) for m in bot_replies(slack, channel, ts) if not m.streaming]
 
     assert slack.wait_for(lambda: any(needle in t for t in shown()), timeout=60), shown()
     return shown()
@@ -142,3 +143,20 @@ def test_an_unreadable_or_foreign_file_gets_a_clear_reason(slack, tmp_path, find
     [reply] = wait_for_reply(slack, "DALICE", event["event"]["ts"])
 
     assert "truncated or corrupt" in reply.text and "Slack's file servers" in reply.text
+
+
+def test_an_upload_that_mentions_the_bot_in_a_channel_is_answered_once_from_either_event(slack, tmp_path, find_kb):
+    app = app_for(slack, tmp_path, find_kb)
+    file = slack.upload_file(screenshot(), "screenshot.png", mimetype="image/png")
+    message_copy = slack.user_message("<@UCURATOR> what is this?", channel="CGENERAL", files=[file])
+    mention = json.loads(json.dumps(message_copy))  # the same post as an app_mention, delivered second
+    mention["event_id"] = "Ev0MENTION01"
+    mention["event"]["type"] = "app_mention"
+    mention["event"].pop("subtype", None)
+
+    dispatch(app, message_copy)  # Slack may send only this one for an upload (bolt-python #925)
+    replies_until(slack, message_copy, "Find results", channel="CGENERAL")
+    dispatch(app, mention)
+    time.sleep(1)  # time for a second answer, if one were coming
+    texts = [m.text for m in bot_replies(slack, "CGENERAL", message_copy["event"]["ts"])]
+    assert sum("Find results" in t for t in texts) == 1
