@@ -38,7 +38,7 @@ from bot.config import Settings
 from bot.find import ocr
 from bot.find.download import SlackFileDownloader
 from bot.find.images import decode_image
-from bot.find.vision_model import VisionModel, open_image
+from bot.find.vision_model import RESIZE_SIZE, VisionModel, open_image
 
 SAMPLE_KB = REPO / "examples" / "kb"
 PHOTO = SAMPLE_KB / "images" / "photos" / "coffee-cup.jpg"
@@ -148,7 +148,7 @@ def main() -> None:
 
             warm = downloader.download(file(0))
             find.find_image(warm, limit=3)  # loads the models, the label matrix and the collections
-            vision.analyse(open_image(warm.data))
+            vision.analyse(open_image(warm.data, at_least=RESIZE_SIZE))
             documents: list[str] = []
             duplicate = None
             for n in range(1, iterations + 1):
@@ -157,7 +157,7 @@ def main() -> None:
                 t1 = time.perf_counter()
                 decode_image(image.data, image.name, downloader.max_pixels)
                 t2 = time.perf_counter()
-                vision.analyse(open_image(image.data))
+                vision.analyse(open_image(image.data, at_least=RESIZE_SIZE))  # as the encoder decodes for it
                 t3 = time.perf_counter()
                 ocr.read_text(open_image(image.data))
                 t4 = time.perf_counter()
