@@ -207,3 +207,23 @@ def test_draw_with_an_unusable_attachment_says_why(slack, tmp_path, sample_kb):
     dispatch(app, event)
     [reply] = wait_for_reply(slack, "DALICE", event["event"]["ts"])
     assert "PNG, JPEG, WebP and GIF" in reply.text and not generator.edits and not generator.generated
+
+
+def test_uploading_a_drawing_again_links_the_thread_it_was_drawn_in(slack, tmp_path, sample_kb):
+    generator = ScriptedGenerator()
+    app, services = build(slack, tmp_path, sample_kb, generator)
+    event = slack.user_message("draw a paper crane on a desk --seed 11")
+    dispatch(app, event)
+    drawn_in = event["event"]["ts"]
+    finished(slack, "DALICE", drawn_in)
+    drawing = services.draw.records.last_in_thread("DALICE", drawn_in)
+    indexed = f"generated/{drawing.paths[0].name}"
+    assert slack.wait_for(lambda: indexed in [p.doc_id for p in services.draw.library.search("paper crane")],
+                          timeout=60)
+
+    again = slack.user_message("", files=[slack.upload_file(drawing.paths[0].read_bytes(), "crane.png")])
+    dispatch(app, again)
+    [reply] = [m for m in wait_for_reply(slack, "DALICE", again["event"]["ts"]) if "Find results" in m.text]
+    shown = str(reply.blocks)
+    assert "already in the knowledge base" in shown
+    assert f"/archives/DALICE/p{drawn_in.replace('.', '')}|drawn in this thread" in shown

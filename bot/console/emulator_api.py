@@ -103,6 +103,11 @@ def chat_delete(ws: Workspace, p: dict) -> dict:
     return {"channel": m.channel, "ts": m.ts}
 
 
+def chat_get_permalink(ws: Workspace, p: dict) -> dict:
+    m = ws.find(_channel(p), p.get("message_ts"))  # message_not_found when absent
+    return {"channel": m.channel, "permalink": f"{ws.root}/archives/{m.channel}/p{m.ts.replace('.', '')}"}
+
+
 def chat_start_stream(ws: Workspace, p: dict) -> dict:
     channel, thread_ts = _channel(p), _thread_ts(p)
     if not thread_ts:
@@ -319,6 +324,7 @@ METHODS: dict[str, Callable[[Workspace, dict], dict]] = {
     "chat.postEphemeral": chat_post_ephemeral,
     "chat.update": chat_update,
     "chat.delete": chat_delete,
+    "chat.getPermalink": chat_get_permalink,
     "chat.startStream": chat_start_stream,
     "chat.appendStream": chat_append_stream,
     "chat.stopStream": chat_stop_stream,

@@ -25,12 +25,15 @@ def _snippet(text: str) -> str:
     return flat if len(flat) <= MAX_SNIPPET_CHARS else flat[: MAX_SNIPPET_CHARS - 1] + "…"
 
 
-def result_message(subject: str, result: FindResult, docs_url: str | None) -> tuple[str, list[dict[str, Any]]]:
-    """The fallback text and blocks for one lookup (`subject`: the file name or the query)."""
+def result_message(subject: str, result: FindResult, docs_url: str | None,
+                   drawn_at: str | None = None) -> tuple[str, list[dict[str, Any]]]:
+    """The fallback text and blocks for one lookup (`subject`: the file name or the query); `drawn_at` is
+    the Slack link of the thread where a duplicate was drawn."""
     blocks: list[dict[str, Any]] = []
     if result.duplicate:
+        where = f" (<{drawn_at}|drawn in this thread>)" if drawn_at else ""
         blocks.append(_section(":repeat: This image is already in the knowledge base: "
-                               f"{_link(result.duplicate.passage, docs_url, result.duplicate.passage.doc_id)}"))
+                               f"{_link(result.duplicate.passage, docs_url, result.duplicate.passage.doc_id)}{where}"))
     seen = result.description.as_text() if result.description else ""
     if seen:
         flat = " ".join(seen.split())

@@ -17,6 +17,7 @@ from bot.find.blocks import SUPPORTED_HINT, image_uploads, result_message
 from bot.find.download import SLACK_FILE_HOSTS, DownloadError, SlackFileDownloader
 from bot.find.images import FORMATS, DownloadedImage, UnsupportedFile
 from bot.find.service import FindResult, FindService
+from bot.imaging.records import DrawingRecords
 from bot.kb.ask import AnswerStream
 from bot.slack.format import escape
 from bot.slack.reply import ThreadReply
@@ -34,6 +35,7 @@ class FindFlow:
     settings: Settings
     service: FindService
     post_answer: Callable[[ThreadReply, str, AnswerStream], None]  # as Ask posts: sources, feedback buttons
+    drawings: DrawingRecords  # where a generated image was drawn, to link a duplicate of it
 
     def text(self, reply: ThreadReply, query: str) -> None:
         """`find …` / `/find …`: documents and images matching words."""
@@ -75,7 +77,8 @@ class FindFlow:
         return self._downloader(reply).download(files[0])
 
     def _post(self, reply: ThreadReply, subject: str, result: FindResult) -> None:
-        text, blocks = result_message(subject, result, self.settings.docs_url)
+        drawn_at = self._drawn_at(reply, result.duplicate.passage.source) if result.duplicate else None
+        text, blocks = result_message(subject, result, self.settings.docs_url, drawn_at)
         reply.post(text, blocks=blocks)
         matches = ([result.duplicate] if result.duplicate else []) + result.images
         uploads = image_uploads(matches)
@@ -90,6 +93,17 @@ class FindFlow:
     def _answer(self, reply: ThreadReply, question: str, results: list[FindResult]) -> None:
         merged = results[0] if len(results) == 1 else _merge(results)
         self.post_answer(reply, question, self.service.answer(question, merged))
+
+    def _drawn_at(self, reply: ThreadReply, source: str) -> str | None:
+        """The permalink of the thread where the image at `source` was drawn; None for other images."""
+        drawing = self.drawings.with_image(source)
+        if drawing is None:
+            return None
+        try:
+            return reply.client.chat_getPermalink(channel=drawing.channel, message_ts=drawing.thread_ts)["permalink"]
+        except SlackApiError as exc:  # e.g. a channel the bot has left: the duplicate is still reported
+            log.info("no permalink for drawing %s: %s", drawing.drawing_id, exc.response.get("error"))
+            return None
 
     def _downloader(self, reply: ThreadReply) -> SlackFileDownloader:
         return SlackFileDownloader(

@@ -134,6 +134,11 @@ class DrawingRecords:
             row = self._db.execute("SELECT * FROM drawings WHERE drawing_id = ?", (drawing_id,)).fetchone()
         return _drawing(row) if row else None
 
+    def with_image(self, path: str) -> Drawing | None:
+        """The drawing one of whose images is stored at `path` (files are named `<drawing id>-<n>.<ext>`)."""
+        drawing = self.get(Path(path).stem.rsplit("-", 1)[0])
+        return drawing if drawing and any(str(p) == path for p in drawing.paths) else None
+
     def last_in_thread(self, channel: str, thread_ts: str) -> Drawing | None:
         """The newest drawing of a thread, which a reply like "make the sky purple" edits."""
         with self._lock:
