@@ -167,7 +167,7 @@ def make_kb(work: Path, queries: list[Query], neutral_names: bool, quick: bool) 
 
 
 def evaluate(name: str, settings: Settings, queries: list[Query], kb_root: Path, renames: dict[str, str]) -> Run:
-    from bot.services import build_find_service, build_knowledge_base
+    from bot.services import build_knowledge_base
 
     run = Run(name)
     kb = build_knowledge_base(settings)
@@ -178,7 +178,7 @@ def evaluate(name: str, settings: Settings, queries: list[Query], kb_root: Path,
         images = sum(doc.startswith("images/") for doc in report.added)
         run.ingest_detail = (f"{len(report.added) - images} documents + {images} images, {report.chunks} chunks"
                              + (f", {len(report.skipped)} skipped" if report.skipped else ""))
-        find = build_find_service(settings, kb)
+        find = kb.find
         back = {new: old for old, new in renames.items()}
         for query in queries:
             started = time.perf_counter()

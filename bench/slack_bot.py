@@ -34,7 +34,7 @@ from bot.kb.ingest import Ingestor
 from bot.kb.manifest import Manifest
 from bot.kb.store import ChunkStore
 from bot.providers.factory import Providers
-from bot.services import KnowledgeBase, Services, build_draw_service, build_find_service
+from bot.services import KnowledgeBase, Services, build_draw_service
 from bot.state import StateStore
 from tests.fakes.embedders import HashingEmbedder
 from tests.slack_harness import SIGNING_SECRET, ScriptedAnswerer, dispatch, make_app
@@ -59,8 +59,7 @@ def bot_for(api_url: str, token: str, work: Path, answerer, workers: int = 128):
         SLACK_API_URL=api_url, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_WORKERS=workers,
     )
     kb = knowledge_base(settings, work, answerer)
-    services = Services(settings, kb, StateStore(settings.state_path), build_draw_service(settings, kb, None),
-                        build_find_service(settings, kb))
+    services = Services(settings, kb, StateStore(settings.state_path), build_draw_service(settings, kb, None))
     return make_app(settings, services)
 
 

@@ -109,7 +109,7 @@ class FileServer:
 
 def knowledge_base(work: Path, quick: bool):
     """examples/kb ingested offline (--quick: the it/ documents and the images only)."""
-    from bot.services import build_find_service, build_knowledge_base
+    from bot.services import build_knowledge_base
 
     root = work / "kb"
     if quick:
@@ -122,7 +122,7 @@ def knowledge_base(work: Path, quick: bool):
     report = kb.ingestor().run([root])
     images = sum(doc.startswith("images/") for doc in report.added)
     detail = f"{len(report.added) - images} documents + {images} images, {report.chunks} chunks"
-    return kb, build_find_service(settings, kb), detail
+    return kb, kb.find, detail
 
 
 def ms(seconds: float) -> float:

@@ -38,7 +38,7 @@ class Curator:
     services: Services
 
     def __post_init__(self) -> None:
-        self._find = FindFlow(self.services.settings, self.services.find, self._post_answer,
+        self._find = FindFlow(self.services.settings, self.services.kb.find, self._post_answer,
                               self.services.draw.records)
 
     def handle(self, message: IncomingMessage, client: WebClient, bot_user_id: str = "") -> None:

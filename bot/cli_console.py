@@ -50,14 +50,13 @@ def _console_services(settings: Settings, scratch: Path) -> Services:
     from bot.services import (
         Services,
         build_draw_service,
-        build_find_service,
         build_knowledge_base,
     )
     from bot.state import StateStore
 
     kb = build_knowledge_base(settings)
     draw = build_draw_service(settings, kb, build_image_generator(settings, kb.providers.google_client))
-    return Services(settings, kb, StateStore(scratch / "state.sqlite3"), draw, build_find_service(settings, kb))
+    return Services(settings, kb, StateStore(scratch / "state.sqlite3"), draw)
 
 
 def _print_notices(services: Services) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 
 from bot.config import Settings
 from bot.find.factory import build_image_encoder
@@ -45,6 +45,11 @@ class KnowledgeBase:
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
         return Ingestor(self.store, self.providers.embedder, self.manifest, max_bytes, images=self.images)
 
+    @cached_property
+    def find(self) -> FindService:
+        """Cross-modal lookups over this knowledge base (and its answerer, for questions sent with images)."""
+        return FindService(self.store, self.images, self.providers.embedder, self.ask, self.find_tuning)
+
 
 def build_knowledge_base(settings: Settings, collection: str | None = None) -> KnowledgeBase:
     """Open the store and pick providers; `collection` overrides CURATOR_COLLECTION."""
@@ -58,11 +63,6 @@ def build_knowledge_base(settings: Settings, collection: str | None = None) -> K
     return KnowledgeBase(settings, providers, store, manifest, ask, ImageIndex(store, encoder), tuning)
 
 
-def build_find_service(settings: Settings, kb: KnowledgeBase) -> FindService:
-    """Cross-modal lookups over `kb` (settings are taken for symmetry with the other builders)."""
-    return FindService(kb.store, kb.images, kb.providers.embedder, kb.ask, kb.find_tuning)
-
-
 @dataclass
 class Services:
     """What the Slack bot needs: settings, the knowledge base, drawing, and its own state."""
@@ -71,7 +71,6 @@ class Services:
     kb: KnowledgeBase
     state: StateStore
     draw: DrawService
-    find: FindService
 
     def close(self) -> None:
         """Release the knowledge base and the databases."""
@@ -83,7 +82,7 @@ class Services:
 def build_draw_service(settings: Settings, kb: KnowledgeBase, generator: ImageGenerator | None) -> DrawService:
     """Drawing with `generator` (None: offline), its records, queue and the image library."""
     records = DrawingRecords(settings.state_path, settings.images_dir)
-    library = ImageLibrary(kb.images, build_find_service(settings, kb))
+    library = ImageLibrary(kb.images, kb.find)
     return DrawService(settings, generator, records, DrawQueue(settings.image_concurrency), library)
 
 
@@ -93,4 +92,4 @@ def build_services(settings: Settings) -> Services:
 
     kb = build_knowledge_base(settings)
     draw = build_draw_service(settings, kb, build_image_generator(settings, kb.providers.google_client))
-    return Services(settings, kb, StateStore(settings.state_path), draw, build_find_service(settings, kb))
+    return Services(settings, kb, StateStore(settings.state_path), draw)

@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.console.emulator import SlackEmulator
 from bot.kb.ask import AskService
 from bot.providers.base import Passage, Turn
-from bot.services import KnowledgeBase, Services, build_draw_service, build_find_service
+from bot.services import KnowledgeBase, Services, build_draw_service
 from bot.state import StateStore
 
 SIGNING_SECRET = "test-signing-secret"
@@ -47,8 +47,7 @@ def make_services(settings: Settings, kb: KnowledgeBase, answerer=None, generato
     """Services over a shared knowledge base, optionally answering or drawing with test doubles."""
     if answerer is not None:
         kb = dataclasses.replace(kb, ask=AskService(kb.store, kb.providers.embedder, answerer))
-    return Services(settings, kb, StateStore(settings.state_path), build_draw_service(settings, kb, generator),
-                    build_find_service(settings, kb))
+    return Services(settings, kb, StateStore(settings.state_path), build_draw_service(settings, kb, generator))
 
 
 def make_app(settings: Settings, services: Services) -> App:

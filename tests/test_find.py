@@ -10,7 +10,7 @@ import pytest
 from bot.config import Settings
 from bot.find.images import decode_image
 from bot.kb.ask import InvalidQuestion
-from bot.services import build_find_service, build_knowledge_base
+from bot.services import build_knowledge_base
 from tests.conftest import ACCOUNT_LOCKED
 from tests.fakes.screens import as_upload, crossword, error_dialog, traffic_light
 
@@ -19,7 +19,7 @@ CERT_RUNBOOK = "it/certificate-errors-runbook.md"
 
 @pytest.fixture(scope="module")
 def find(find_kb):
-    return build_find_service(find_kb.settings, find_kb.kb)
+    return find_kb.kb.find
 
 
 def cert_dialog(scale: float = 1.0):
@@ -118,7 +118,7 @@ def test_reingest_skips_unchanged_images_and_prunes_deleted_ones(tmp_path):
         again = kb.ingestor().run([root])
         assert again.embedding_calls == 0 and len(again.unchanged) == 3
 
-        find = build_find_service(kb.settings, kb)
+        find = kb.find
         assert find.find_text("traffic light").images[0].passage.doc_id == "images/light.png"
         (root / "images" / "light.png").unlink()
         pruned = kb.ingestor().run([root])

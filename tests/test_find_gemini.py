@@ -10,7 +10,7 @@ import json
 import pytest
 
 from bot.find.images import decode_image
-from bot.services import build_find_service, build_knowledge_base
+from bot.services import build_knowledge_base
 from tests.fakes.diagrams import flow_diagram
 from tests.fakes.gemini_clients import google_settings, write_service_account_file
 from tests.fakes.screens import error_dialog
@@ -55,7 +55,7 @@ def google_kb(fake, tmp_path):
     settings = google_settings(fake, tmp_path)
     kb = build_knowledge_base(settings)
     report = kb.ingestor().run([root])
-    yield kb, build_find_service(settings, kb), report
+    yield kb, kb.find, report
     kb.close()
 
 
@@ -108,7 +108,7 @@ def test_vertex_users_get_multimodalembedding_for_looks_and_the_gemini_text_spac
         assert predict.body["parameters"]["dimension"] == 512
         assert kb.images.visual.name == "kb-visual__multimodalembedding-001__512"
 
-        result = build_find_service(settings, kb).find_image(decode_image(DIAGRAM, "again.png", 10**8))
+        result = kb.find.find_image(decode_image(DIAGRAM, "again.png", 10**8))
         assert result.duplicate is not None and result.duplicate.passage.doc_id == "payment-flow.png"
     finally:
         kb.close()
