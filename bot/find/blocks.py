@@ -6,23 +6,23 @@ from pathlib import Path
 from typing import Any
 
 from bot.find.service import FindResult, ImageMatch
+from bot.providers.base import Passage
 from bot.slack.blocks import source_url
-from bot.slack.format import escape
+from bot.slack.format import escape, mrkdwn_link, shorten
 
 MAX_SEEN_CHARS = 300
 MAX_SNIPPET_CHARS = 160
 SUPPORTED_HINT = "I can read PNG, JPEG, WebP and GIF images."
 
 
-def _link(passage, docs_url: str | None, label: str) -> str:
+def _link(passage: Passage, docs_url: str | None, label: str) -> str:
     url = source_url(passage, docs_url)
-    text = escape(label)
-    return f"<{url.replace('|', '%7C').replace('>', '%3E')}|{text}>" if url else f"{text} (`{escape(passage.doc_id)}`)"
+    return mrkdwn_link(url, escape(label)) if url else f"{escape(label)} (`{escape(passage.doc_id)}`)"
 
 
-def _snippet(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= MAX_SNIPPET_CHARS else flat[: MAX_SNIPPET_CHARS - 1] + "…"
+def _flat(text: str, limit: int) -> str:
+    """One line of at most `limit` characters."""
+    return shorten(" ".join(text.split()), limit)
 
 
 def result_message(subject: str, result: FindResult, docs_url: str | None,
@@ -36,11 +36,10 @@ def result_message(subject: str, result: FindResult, docs_url: str | None,
                                f"{_link(result.duplicate.passage, docs_url, result.duplicate.passage.doc_id)}{where}"))
     seen = result.description.as_text() if result.description else ""
     if seen:
-        flat = " ".join(seen.split())
-        flat = flat if len(flat) <= MAX_SEEN_CHARS else flat[: MAX_SEEN_CHARS - 1] + "…"
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"What I see: “{escape(flat)}”"}]})
+        what = escape(_flat(seen, MAX_SEEN_CHARS))
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"What I see: “{what}”"}]})
     if result.documents:
-        lines = [f"*[{n}]* {_link(p, docs_url, p.label)}: {escape(_snippet(p.text))}"
+        lines = [f"*[{n}]* {_link(p, docs_url, p.label)}: {escape(_flat(p.text, MAX_SNIPPET_CHARS))}"
                  for n, p in enumerate(result.documents, start=1)]
         blocks.append(_section("*Related documents*\n" + "\n".join(lines)))
     if result.images:

@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.find.base import ImageDescription, ImageEncoder
 from bot.find.images import DownloadedImage
-from bot.kb.store import ChunkRecord, ChunkStore, collection_name, point_id
+from bot.kb.store import ChunkRecord, ChunkStore, collection_name, point_id, version_ids
 from bot.providers.base import Passage, Vector
 
 VISUAL = "visual"
@@ -98,7 +98,7 @@ class VisualStore:
         """Remove the visual points of (source, content hash, count) versions."""
         from qdrant_client import models
 
-        ids = [point_id(source, content_hash, i) for source, content_hash, count in versions for i in range(count)]
+        ids = version_ids(versions)
         if ids and self._client.collection_exists(self.name):
             self._client.delete(self.name, points_selector=models.PointIdsList(points=ids), wait=True)
 

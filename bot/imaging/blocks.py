@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.imaging.base import ASPECT_RATIOS
 from bot.imaging.records import Drawing
-from bot.slack.format import escape
+from bot.slack.format import escape, shorten
 
 REGENERATE = "draw_regenerate"
 VARIATIONS = "draw_variations"
@@ -19,7 +19,7 @@ EDIT_INPUT_BLOCK, EDIT_INPUT_ACTION = "instruction", "instruction_input"
 
 def drawing_summary(drawing: Drawing, ignored: list[str]) -> str:
     """One line under the image: AI-generated, for whom, the prompt, parameters, model, what was ignored."""
-    prompt = drawing.request.prompt if len(drawing.request.prompt) <= 300 else drawing.request.prompt[:299] + "…"
+    prompt = shorten(drawing.request.prompt, 300)
     line = (f":art: AI-generated for <@{drawing.user}>: _{escape(prompt)}_ · `{drawing.request.describe()}` · "
             f"{escape(drawing.model)}")
     if ignored:

@@ -11,6 +11,7 @@ from bot.find.service import FindService
 from bot.imaging.records import Drawing
 from bot.kb.store import KnowledgeBaseError
 from bot.providers.base import Passage
+from bot.slack.format import shorten
 
 GENERATED_TAG = "generated"
 MAX_PIXELS = 40_000_000  # our own model's output; the check only guards against a corrupt file
@@ -28,7 +29,7 @@ class ImageLibrary:
         read in it (as for any image in the knowledge base)."""
         request = drawing.request
         made = f"AI-generated image by <@{drawing.user}> with {drawing.model} ({request.describe()}): {request.prompt}"
-        title = request.prompt if len(request.prompt) <= 120 else request.prompt[:119] + "…"
+        title = shorten(request.prompt, 120)
         prepared = []
         for path in drawing.paths:
             data = path.read_bytes()

@@ -37,6 +37,11 @@ def point_id(source: str, content_hash: str, index: int) -> str:
     return str(uuid.uuid5(_POINT_NAMESPACE, f"{source}\x00{content_hash}\x00{index}"))
 
 
+def version_ids(versions: Sequence[tuple[str, str, int]]) -> list[str]:
+    """The point ids of (source, content hash, chunk count) versions."""
+    return [point_id(source, content_hash, i) for source, content_hash, count in versions for i in range(count)]
+
+
 @dataclass(frozen=True)
 class ChunkRecord:
     """A chunk ready to store: its vector, its text and the payload fields that scope and cite it."""
@@ -115,7 +120,7 @@ class ChunkStore:
         """Remove the chunks of (source, content hash, chunk count) versions, by their deterministic ids."""
         from qdrant_client import models
 
-        ids = [point_id(source, content_hash, i) for source, content_hash, count in versions for i in range(count)]
+        ids = version_ids(versions)
         if ids:
             self._client.delete(self.name, points_selector=models.PointIdsList(points=ids), wait=True)
 

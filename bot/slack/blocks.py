@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.providers.base import Passage
-from bot.slack.format import escape
+from bot.slack.format import escape, mrkdwn_link, shorten
 
 FEEDBACK_ACTION = "answer_feedback"
 MAX_CONTEXT_ELEMENTS = 10
@@ -27,10 +27,9 @@ def build_citation_blocks(citations: Sequence[tuple[int, Passage]], docs_url: st
     """A context block listing `[n] Title › Section` for each cited passage, linked when a URL is known."""
     lines = []
     for number, passage in citations:
-        label = passage.label if len(passage.label) <= MAX_LABEL_CHARS else passage.label[: MAX_LABEL_CHARS - 1] + "…"
         url = source_url(passage, docs_url)
-        text = f"[{number}] {escape(label)}"
-        lines.append(f"<{url.replace('|', '%7C').replace('>', '%3E')}|{text}>" if url else f"{text} · `{escape(passage.doc_id)}`")
+        text = f"[{number}] {escape(shorten(passage.label, MAX_LABEL_CHARS))}"
+        lines.append(mrkdwn_link(url, text) if url else f"{text} · `{escape(passage.doc_id)}`")
     if not lines:
         return []
     if len(lines) > MAX_CONTEXT_ELEMENTS:  # Slack allows 10 elements: fold the rest into one

@@ -25,6 +25,16 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, ending in "…" when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def mrkdwn_link(url: str, label: str) -> str:
+    """A Slack link `<url|label>` (`label` already escaped); `|` and `>` in the URL can't end it early."""
+    return f"<{url.replace('|', '%7C').replace('>', '%3E')}|{label}>"
+
+
 def neutralise_mentions(markdown: str) -> str:
     """Defuse `<!channel>`, `<@U…>` and `<#C…>` in standard Markdown (streamed text is not mrkdwn)."""
     return _SPECIAL.sub(lambda m: "<\u200b" + m.group(1), markdown)
