@@ -55,10 +55,8 @@ class FindFlow:
         downloader = self._downloader(reply)
         results: list[FindResult] = []
         for file in files[:cap]:
-            name = str(file.get("name") or file.get("title") or "your file")
             try:
-                _check_declared_type(file, name)
-                image = downloader.download(file)
+                image = _fetch(downloader, file)
             except (UnsupportedFile, DownloadError) as exc:
                 problems.append(str(exc))
                 continue
@@ -72,9 +70,7 @@ class FindFlow:
 
     def first_image(self, reply: ThreadReply, files: Sequence[dict[str, Any]]) -> DownloadedImage:
         """The first file of a post, downloaded and checked; raises UnsupportedFile or DownloadError."""
-        name = str(files[0].get("name") or files[0].get("title") or "your file")
-        _check_declared_type(files[0], name)
-        return self._downloader(reply).download(files[0])
+        return _fetch(self._downloader(reply), files[0])
 
     def _post(self, reply: ThreadReply, subject: str, result: FindResult) -> None:
         drawn_at = self._drawn_at(reply, result.duplicate.passage.source) if result.duplicate else None
@@ -122,12 +118,15 @@ def _file_hosts(api_url: str) -> tuple[str, ...]:
     return (*SLACK_FILE_HOSTS, f"{api.hostname}:{api.port}" if api.port else api.hostname)
 
 
-def _check_declared_type(file: dict[str, Any], name: str) -> None:
-    """Refuse without downloading what Slack already says is not a supported image (PDFs, SVGs, videos...)."""
+def _fetch(downloader: SlackFileDownloader, file: dict[str, Any]) -> DownloadedImage:
+    """Download and check one shared file; what Slack already says is not a supported image (PDFs, SVGs,
+    videos...) is refused without downloading it. Raises UnsupportedFile or DownloadError."""
     mimetype = str(file.get("mimetype") or "")
     if mimetype and mimetype not in SUPPORTED_MIME_TYPES:
+        name = str(file.get("name") or file.get("title") or "your file")
         kind = str(file.get("pretty_type") or file.get("filetype") or mimetype)
         raise UnsupportedFile(f"“{name}” is a {kind} file, which I can't search with. {SUPPORTED_HINT}")
+    return downloader.download(file)
 
 
 def _files_info(reply: ThreadReply) -> Callable[[str], dict]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from bot.find.base import ImageDescription, ImageVectors
 from bot.find.images import DownloadedImage
-from bot.find.index import ImageIndex, as_passage
+from bot.find.index import ImageIndex, VisualMatch, as_passage
 from bot.kb.ask import PASSAGES_PER_ANSWER, AnswerStream, AskService, validate_question
 from bot.kb.store import ChunkStore, SearchMode
 from bot.providers.base import Embedder, Passage, Vector
@@ -18,6 +18,7 @@ from bot.providers.base import Embedder, Passage, Vector
 RRF_K = 60
 _WORDS = re.compile(r"[a-z0-9][a-z0-9\-]{2,}")
 CANDIDATES = 12
+DUPLICATE_CANDIDATES = 3  # look-alikes checked for being the same picture
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,10 @@ class FindService:
         description = self._index.encoder.describe(image)
         vectors = self._index.encoder.embed(image, description, task="query", text=text)
         words = " ".join(part for part in (text, description.text) if part.strip())
-        duplicate = self._duplicate(hashlib.sha256(image.data).hexdigest(), vectors.visual, description.text)
-        images = [m for m in self._images_for_image(vectors, limit + 1)
+        looks = self._index.visual.nearest(vectors.visual, CANDIDATES)  # serves duplicates and look-alikes
+        duplicate = self._duplicate(hashlib.sha256(image.data).hexdigest(), looks[:DUPLICATE_CANDIDATES],
+                                    description.text)
+        images = [m for m in self._images_for_image(vectors, looks, limit + 1)
                   if not (duplicate and m.passage.source == duplicate.passage.source)][:limit]
         passages = self._passages(vectors.semantic, words)
         return FindResult(_per_document(passages, limit), passages, images, duplicate, description)
@@ -92,13 +95,13 @@ class FindService:
         prompt = f"{question}\n\nThe question comes with an image. {_quote(seen)}" if seen else question
         return self._ask.answer_from(prompt, result.passages[:PASSAGES_PER_ANSWER])
 
-    def _duplicate(self, content_hash: str, visual: Vector, words: str) -> ImageMatch | None:
-        """The same bytes, or a look-alike whose words (if any) are the same: two dialogs of one template
-        look identical to an image model and differ only in their text."""
+    def _duplicate(self, content_hash: str, nearest: Sequence[VisualMatch], words: str) -> ImageMatch | None:
+        """The same bytes, or one of the `nearest` look-alikes whose words (if any) are the same: two dialogs
+        of one template look identical to an image model and differ only in their text."""
         exact = self._index.visual.with_hash(content_hash)
         if exact is not None:
             return ImageMatch(as_passage(exact), 1.0)
-        for match in self._index.visual.nearest(visual, 3):
+        for match in nearest:
             if match.similarity >= self.tuning.duplicate_similarity and same_words(words, match.text):
                 return ImageMatch(as_passage(match), match.similarity)
         return None
@@ -107,14 +110,15 @@ class FindService:
         """Relevant text passages: dense hits above the floor fused with keyword hits."""
         return self._search(vector, words, "text", CANDIDATES, self.tuning.min_document_similarity)
 
-    def _images_for_image(self, vectors: ImageVectors, limit: int) -> list[ImageMatch]:
+    def _images_for_image(self, vectors: ImageVectors, nearest: Sequence[VisualMatch],
+                          limit: int) -> list[ImageMatch]:
         """Images that both look and mean alike: the mean of the visual and the semantic cosine.
 
         Either alone misleads: all flow diagrams look alike to an ImageNet model, and the label vectors of
         any two photos are close in meaning; their mean separates related images from the rest. Keyword
         hits are left out: a screenshot's many words match some word in almost any image.
         """
-        looks = {m.source: m for m in self._index.visual.nearest(vectors.visual, CANDIDATES)}
+        looks = {m.source: m for m in nearest}
         means = {p.source: p for p in self._store.search(vectors.semantic, "", limit=CANDIDATES, mode="dense",
                                                          modality="image")}
         if missing := [s for s in means if s not in looks]:
