@@ -25,6 +25,14 @@ def build(slack, tmp_path, sample_kb, generator, **settings_values):
     return make_app(settings, services), services
 
 
+def draw_in_dm(slack, app, text: str, files: int = 1) -> tuple[str, list]:
+    """Alice sends `text` in her DM; returns its thread and the thread once `files` images are in it."""
+    event = slack.user_message(text)
+    dispatch(app, event)
+    thread_ts = event["event"]["ts"]
+    return thread_ts, finished(slack, "DALICE", thread_ts, files)
+
+
 def finished(slack, channel: str, thread_ts: str, files: int = 1) -> list:
     """Wait until the thread holds `files` uploaded images and no drawing is still in progress."""
     def done() -> bool:
@@ -46,9 +54,7 @@ def controls(messages) -> dict:
 def test_draw_uploads_the_image_with_alt_text_label_and_controls_and_indexes_it(slack, tmp_path, sample_kb):
     generator = ScriptedGenerator()
     app, services = build(slack, tmp_path, sample_kb, generator)
-    event = slack.user_message("draw a lighthouse at dusk --ar 16:9 --seed 7")
-    dispatch(app, event)
-    thread = finished(slack, "DALICE", event["event"]["ts"])
+    _, thread = draw_in_dm(slack, app, "draw a lighthouse at dusk --ar 16:9 --seed 7")
 
     assert generator.generated[0].prompt == "a lighthouse at dusk" and generator.generated[0].aspect_ratio == "16:9"
     upload = next(m for m in thread if m.files)
@@ -67,10 +73,8 @@ def test_draw_uploads_the_image_with_alt_text_label_and_controls_and_indexes_it(
 def test_every_button_does_what_it_says(slack, tmp_path, sample_kb):
     generator = ScriptedGenerator()
     app, _ = build(slack, tmp_path, sample_kb, generator)
-    event = slack.user_message("draw a red fox in the snow --seed 3")
-    dispatch(app, event)
-    thread_ts = event["event"]["ts"]
-    panel = controls(finished(slack, "DALICE", thread_ts))
+    thread_ts, thread = draw_in_dm(slack, app, "draw a red fox in the snow --seed 3")
+    panel = controls(thread)
     message, drawing_id = panel["message"], panel["actions"][0]["value"]
 
     dispatch(app, slack.click(blocks.REGENERATE, message.ts, "DALICE", value=drawing_id))
@@ -102,10 +106,7 @@ def test_every_button_does_what_it_says(slack, tmp_path, sample_kb):
 def test_a_reply_in_the_thread_edits_the_last_image_and_a_question_is_still_answered(slack, tmp_path, sample_kb):
     generator = ScriptedGenerator()
     app, _ = build(slack, tmp_path, sample_kb, generator)
-    event = slack.user_message("draw a city skyline")
-    dispatch(app, event)
-    thread_ts = event["event"]["ts"]
-    finished(slack, "DALICE", thread_ts)
+    thread_ts, _ = draw_in_dm(slack, app, "draw a city skyline")
 
     dispatch(app, slack.user_message("make the sky purple", thread_ts=thread_ts))
     finished(slack, "DALICE", thread_ts, files=2)
@@ -126,9 +127,7 @@ def test_the_daily_quota_is_enforced_and_failed_drawings_give_it_back(slack, tmp
     assert services.draw.records.used_today("UALICE") == 0, "a blocked drawing costs no quota"
 
     generator.error = None
-    first = slack.user_message("draw two cats --n 2")
-    dispatch(app, first)
-    finished(slack, "DALICE", first["event"]["ts"], files=2)
+    draw_in_dm(slack, app, "draw two cats --n 2", files=2)
     over = slack.user_message("draw one more cat")
     dispatch(app, over)
     assert slack.wait_for(lambda: any("used 2 of your 2 images for today" in m.text
@@ -161,9 +160,7 @@ def test_bad_parameters_get_a_clear_message(slack, tmp_path, sample_kb):
 
 def test_offline_draw_explains_how_to_enable_and_offers_the_closest_images(slack, tmp_path, sample_kb):
     online_app, _ = build(slack, tmp_path, sample_kb, ScriptedGenerator())
-    seed = slack.user_message("draw a lighthouse on a cliff")
-    dispatch(online_app, seed)
-    finished(slack, "DALICE", seed["event"]["ts"])
+    draw_in_dm(slack, online_app, "draw a lighthouse on a cliff")
 
     offline_app, _ = build(slack, tmp_path / "offline", sample_kb, None)
     event = slack.user_message("draw a lighthouse at night")
@@ -177,9 +174,7 @@ def test_usage_prints_the_ledger(slack, tmp_path, sample_kb, capsys, monkeypatch
     from bot.cli import main
 
     app, _ = build(slack, tmp_path, sample_kb, ScriptedGenerator())
-    event = slack.user_message("draw three stars --n 3")
-    dispatch(app, event)
-    finished(slack, "DALICE", event["event"]["ts"], files=3)
+    draw_in_dm(slack, app, "draw three stars --n 3", files=3)
     monkeypatch.setenv("CURATOR_DATA_DIR", str(tmp_path / "bot"))
     assert main(["usage"]) == 0
     out = capsys.readouterr().out
@@ -212,10 +207,7 @@ def test_draw_with_an_unusable_attachment_says_why(slack, tmp_path, sample_kb):
 def test_uploading_a_drawing_again_links_the_thread_it_was_drawn_in(slack, tmp_path, sample_kb):
     generator = ScriptedGenerator()
     app, services = build(slack, tmp_path, sample_kb, generator)
-    event = slack.user_message("draw a paper crane on a desk --seed 11")
-    dispatch(app, event)
-    drawn_in = event["event"]["ts"]
-    finished(slack, "DALICE", drawn_in)
+    drawn_in, _ = draw_in_dm(slack, app, "draw a paper crane on a desk --seed 11")
     drawing = services.draw.records.last_in_thread("DALICE", drawn_in)
     indexed = f"generated/{drawing.paths[0].name}"
     assert slack.wait_for(lambda: indexed in [p.doc_id for p in services.draw.library.search("paper crane")],

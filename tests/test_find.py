@@ -12,7 +12,13 @@ from bot.find.images import decode_image
 from bot.kb.ask import InvalidQuestion
 from bot.services import build_knowledge_base
 from tests.conftest import ACCOUNT_LOCKED
-from tests.fakes.screens import as_upload, crossword, error_dialog, traffic_light
+from tests.fakes.screens import (
+    as_upload,
+    certificate_error,
+    crossword,
+    error_dialog,
+    traffic_light,
+)
 
 CERT_RUNBOOK = "it/certificate-errors-runbook.md"
 
@@ -20,11 +26,6 @@ CERT_RUNBOOK = "it/certificate-errors-runbook.md"
 @pytest.fixture(scope="module")
 def find(find_kb):
     return find_kb.kb.find
-
-
-def cert_dialog(scale: float = 1.0):
-    return error_dialog("VPN Client", "Connection failed",
-                        "Certificate not trusted: NW-CA-2024 expired. Contact your administrator.", scale=scale)
 
 
 def test_ingest_indexes_image_files_with_the_words_read_in_them(find_kb):
@@ -40,7 +41,7 @@ def test_ingest_indexes_image_files_with_the_words_read_in_them(find_kb):
 
 
 def test_a_screenshot_of_an_error_finds_the_runbook_that_fixes_it(find):
-    result = find.find_image(as_upload(cert_dialog(), "screenshot.png"))
+    result = find.find_image(as_upload(certificate_error(), "screenshot.png"))
 
     assert "NW-CA-2024" in result.description.text
     assert result.documents[0].doc_id == CERT_RUNBOOK
@@ -49,7 +50,7 @@ def test_a_screenshot_of_an_error_finds_the_runbook_that_fixes_it(find):
 
 
 def test_a_question_sent_with_a_screenshot_gets_a_grounded_answer_citing_the_runbook(find):
-    result = find.find_image(as_upload(cert_dialog(), "screenshot.png"), text="why does this fail?")
+    result = find.find_image(as_upload(certificate_error(), "screenshot.png"), text="why does this fail?")
     answer = find.answer("why does this fail?", result)
     answer.finish()
 
@@ -77,12 +78,12 @@ def test_the_same_image_uploaded_again_is_reported_as_a_duplicate(find, find_kb)
     copy = find.find_image(as_upload(smaller, "light.jpg", "JPEG", quality=70))
     assert copy.duplicate is not None and copy.duplicate.passage.doc_id == "images/traffic-light.png"
 
-    other = find.find_image(as_upload(cert_dialog(), "screenshot.png"))
+    other = find.find_image(as_upload(certificate_error(), "screenshot.png"))
     assert other.duplicate is None
 
 
 def test_a_look_alike_screenshot_with_other_words_is_not_a_duplicate_but_a_copy_is(find):
-    other_error = find.find_image(as_upload(cert_dialog(), "cert.png"))
+    other_error = find.find_image(as_upload(certificate_error(), "cert.png"))
     assert other_error.duplicate is None, "same dialog template, different error"
     assert "images/account-locked.png" in [m.passage.doc_id for m in other_error.images], "it still looks alike"
 

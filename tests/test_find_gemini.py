@@ -4,7 +4,6 @@ google-genai client against the local fake of the Gemini API."""
 from __future__ import annotations
 
 import base64
-import io
 import json
 
 import pytest
@@ -13,17 +12,10 @@ from bot.find.images import decode_image
 from bot.services import build_knowledge_base
 from tests.fakes.diagrams import flow_diagram
 from tests.fakes.gemini_clients import google_settings, write_service_account_file
-from tests.fakes.screens import error_dialog
+from tests.fakes.screens import encoded, error_dialog
 
-
-def png(image) -> bytes:
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
-
-
-DIAGRAM = png(flow_diagram("Payment flow", ["Checkout page", "Authorise card", "Capture payment"]))
-SCREENSHOT = png(error_dialog("VPN", "Connection failed", "Error 809: the network connection was blocked."))
+DIAGRAM = encoded(flow_diagram("Payment flow", ["Checkout page", "Authorise card", "Capture payment"]))
+SCREENSHOT = encoded(error_dialog("VPN", "Connection failed", "Error 809: the network connection was blocked."))
 CAPTIONS = {
     DIAGRAM: {"caption": "A payment flow diagram.", "text": "Payment flow Checkout page Authorise card Capture"},
     SCREENSHOT: {"caption": "A VPN client error dialog.", "text": "Error 809: the network connection was blocked."},

@@ -6,12 +6,11 @@ Bearer token; the knowledge base is the offline one (EfficientNet, MiniLM, Tesse
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import time
 
-from tests.fakes.screens import error_dialog, traffic_light
+from tests.fakes.screens import certificate_error, encoded, traffic_light
 from tests.slack_harness import (
     bot_replies,
     dispatch,
@@ -27,15 +26,8 @@ def app_for(slack, tmp_path, find_kb, **values):
     return make_app(settings, make_services(settings, find_kb.kb))
 
 
-def png(image) -> bytes:
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
-
-
 def screenshot() -> bytes:
-    return png(error_dialog("VPN Client", "Connection failed",
-                            "Certificate not trusted: NW-CA-2024 expired. Contact your administrator."))
+    return encoded(certificate_error())
 
 
 def text_of(message) -> str:
@@ -76,8 +68,8 @@ def test_several_files_each_get_an_answer_and_the_unusable_ones_a_reason(slack, 
     files = [
         slack.upload_file(screenshot(), "screenshot.png", mimetype="image/png"),
         slack.upload_file(b"%PDF-1.7\n...", "policy.pdf", mimetype="application/pdf"),
-        slack.upload_file(png(traffic_light()), "light.png", mimetype="image/png"),
-        slack.upload_file(png(traffic_light()), "fourth.png", mimetype="image/png"),
+        slack.upload_file(encoded(traffic_light()), "light.png", mimetype="image/png"),
+        slack.upload_file(encoded(traffic_light()), "fourth.png", mimetype="image/png"),
     ]
     event = slack.user_message("", files=files)
     dispatch(app, event)

@@ -84,9 +84,20 @@ def crossword(size: int = 320, cells: int = 13) -> Image.Image:
     return img
 
 
-def as_upload(image: Image.Image, name: str, fmt: str = "PNG", **save: object) -> DownloadedImage:
-    """The image encoded as an uploaded file would arrive (PNG, or JPEG with `quality=`)."""
+def encoded(image: Image.Image, fmt: str = "PNG", **save: object) -> bytes:
+    """The image as file bytes (PNG, or JPEG with `quality=`)."""
     out = io.BytesIO()
     image.save(out, format=fmt, **save)
+    return out.getvalue()
+
+
+def as_upload(image: Image.Image, name: str, fmt: str = "PNG", **save: object) -> DownloadedImage:
+    """The image encoded as an uploaded file would arrive (PNG, or JPEG with `quality=`)."""
     mime = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}[fmt]
-    return DownloadedImage(out.getvalue(), mime, image.width, image.height, name)
+    return DownloadedImage(encoded(image, fmt, **save), mime, image.width, image.height, name)
+
+
+def certificate_error(scale: float = 1.0) -> Image.Image:
+    """The VPN client's "Certificate not trusted: NW-CA-2024 expired" dialog (the sample KB's runbook)."""
+    return error_dialog("VPN Client", "Connection failed",
+                        "Certificate not trusted: NW-CA-2024 expired. Contact your administrator.", scale=scale)
