@@ -46,7 +46,8 @@ class Curator:
         drawing = self.services.draw.records.last_in_thread(message.channel, message.thread_ts) if message.in_thread else None
         intent = route(message.text, has_files=bool(message.files), command=message.command,
                        thread_has_image=drawing is not None)
-        reply = ThreadReply(client, message.channel, message.thread_ts, message.ts, message.team, message.user)
+        reply = ThreadReply(client, message.channel, message.thread_ts, message.ts, message.team, message.user,
+                            outbox=self.services.outbox)
         try:
             if intent.kind is Kind.ASK:
                 self._ask(intent, message, reply, bot_user_id)
@@ -90,7 +91,8 @@ class Curator:
         reply.acknowledge("is searching the knowledge base…")
         history = []
         if message.in_thread:
-            history = thread_history(reply.client, message.channel, message.thread_ts, message.ts, bot_user_id)
+            history = thread_history(reply.client, message.channel, message.thread_ts, message.ts, bot_user_id,
+                                     self.services.outbox, message.team)
         self._post_answer(reply, intent.text, self.services.kb.ask.ask(intent.text, history=history))
 
     def _post_answer(self, reply: ThreadReply, question: str, answer: AnswerStream) -> None:
@@ -101,7 +103,7 @@ class Curator:
             citations = build_citation_blocks(answer.citations, self.services.settings.docs_url)
             return citations + build_feedback_blocks(answer_id)
 
-        reply.stream(answer, final_blocks)
+        reply.stream(answer, final_blocks, title=question)
         self.services.state.record_answer(
             answer_id, reply.channel, reply.thread_ts, question, [p.doc_id for _, p in answer.citations]
         )

@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
     slack_timeout_s: int = Field(default=15, gt=0, validation_alias="SLACK_TIMEOUT_S")
     slack_workers: int = Field(default=128, ge=1, le=512, validation_alias="SLACK_WORKERS")
+    # An answer not finished this long after it started stops there and says so; one still being streamed
+    # after SLACK_STOP_BUTTON_AFTER_S gets Slack's Stop button (an agent session).
+    slack_answer_deadline_s: float = Field(default=300.0, gt=0, validation_alias="SLACK_ANSWER_DEADLINE_S")
+    slack_stop_button_after_s: float = Field(default=5.0, ge=0, validation_alias="SLACK_STOP_BUTTON_AFTER_S")
     docs_url: str | None = Field(default=None, validation_alias="CURATOR_DOCS_URL")
 
     # Drawing: fairness and cost.

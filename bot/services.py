@@ -20,6 +20,7 @@ from bot.kb.manifest import Manifest
 from bot.kb.qdrant import open_qdrant
 from bot.kb.store import ChunkStore
 from bot.providers.factory import Providers, build_providers, embedding_space
+from bot.slack.outbox import Outbox
 from bot.state import StateStore
 
 
@@ -71,9 +72,15 @@ class Services:
     kb: KnowledgeBase
     state: StateStore
     draw: DrawService
+    outbox: Outbox | None = None  # every Slack reply leaves through it (None: built from settings)
+
+    def __post_init__(self) -> None:
+        if self.outbox is None:
+            self.outbox = Outbox(self.settings)
 
     def close(self) -> None:
-        """Release the knowledge base and the databases."""
+        """Release the knowledge base and the databases, and stop delivering to Slack."""
+        self.outbox.close()
         self.kb.close()
         self.state.close()
         self.draw.records.close()

@@ -43,11 +43,13 @@ def ingest_one_document(tmp_path: Path, monkeypatch) -> Path:
     return tmp_path / "data"
 
 
-def make_services(settings: Settings, kb: KnowledgeBase, answerer=None, generator=None) -> Services:
-    """Services over a shared knowledge base, optionally answering or drawing with test doubles."""
+def make_services(settings: Settings, kb: KnowledgeBase, answerer=None, generator=None, outbox=None) -> Services:
+    """Services over a shared knowledge base, optionally answering or drawing with test doubles
+    (and delivering through `outbox`, e.g. one on the emulator's sped-up clock)."""
     if answerer is not None:
         kb = dataclasses.replace(kb, ask=AskService(kb.store, kb.providers.embedder, answerer))
-    return Services(settings, kb, StateStore(settings.state_path), build_draw_service(settings, kb, generator))
+    return Services(settings, kb, StateStore(settings.state_path), build_draw_service(settings, kb, generator),
+                    outbox)
 
 
 def make_app(settings: Settings, services: Services) -> App:
@@ -85,28 +87,42 @@ def bot_replies(emulator: SlackEmulator, channel: str, thread_ts: str) -> list:
 
 def wait_for_reply(emulator: SlackEmulator, channel: str, thread_ts: str, count: int = 1, timeout: float = 20):
     """Wait until the bot has finished `count` replies in the thread, and return them."""
-    def done() -> bool:
+    def done() -> bool:  # finished: not streaming, not a partial post still to be updated
         replies = bot_replies(emulator, channel, thread_ts)
-        return len(replies) >= count and not any(m.streaming for m in replies)
+        return len(replies) >= count and not any(m.streaming or m.text.endswith(" …") for m in replies)
 
     assert emulator.wait_for(done, timeout=timeout), f"no reply in {channel}/{thread_ts}: {emulator.calls[-5:]}"
     return bot_replies(emulator, channel, thread_ts)
 
 
 class ScriptedAnswerer:
-    """Answers with fixed pieces (optionally slowly, or failing), for tests of the Slack side."""
+    """Answers with fixed pieces (optionally slowly, or failing), for tests of the Slack side.
+
+    `delay` passes before the first piece, `piece_delay` before each of the others; `read` counts the
+    pieces the bot took and `closed` tells whether it closed the stream early (Stop, a deadline).
+    """
 
     def __init__(self, pieces: Sequence[str] = ("Use the NW-SSL profile [1].",), delay: float = 0.0,
-                 error: Exception | None = None) -> None:
+                 error: Exception | None = None, piece_delay: float = 0.0) -> None:
         self.pieces = list(pieces)
-        self.delay = delay
+        self.delay, self.piece_delay = delay, piece_delay
         self.error = error
         self.histories: list[list[Turn]] = []
+        self.read = 0
+        self.closed = False
 
     def stream_answer(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> Iterator[str]:
         self.histories.append(list(history))
         if self.delay:
             time.sleep(self.delay)
-        yield from self.pieces
+        try:
+            for index, piece in enumerate(self.pieces):
+                if index and self.piece_delay:
+                    time.sleep(self.piece_delay)
+                self.read += 1
+                yield piece
+        except GeneratorExit:
+            self.closed = True
+            raise
         if self.error:
             raise self.error

@@ -8,6 +8,7 @@ import pytest
 
 from bot.providers.base import ProviderUnavailable
 from bot.slack.blocks import FEEDBACK_ACTION
+from bot.slack.outbox import Outbox
 from tests.slack_harness import (
     ScriptedAnswerer,
     bot_replies,
@@ -39,22 +40,28 @@ def test_a_dm_question_is_answered_in_its_thread_with_status_streaming_citations
     assert "[1]" in answer.text
     status = slack.calls_to("assistant.threads.setStatus")[0].params
     assert status["thread_ts"] == event["event"]["ts"] and "searching" in status["status"]
-    assert slack.calls_to("chat.startStream")[0].params["thread_ts"] == event["event"]["ts"]
-    assert slack.calls_to("chat.stopStream")
+    # A short answer written at once goes out whole, in one call: Slack's stream tiers are kept for long ones.
+    assert [c.params["thread_ts"] for c in slack.calls_to("chat.postMessage")] == [event["event"]["ts"]]
+    assert not slack.calls_to("chat.startStream")
     block_types = [block["type"] for block in answer.blocks]
     assert "context" in block_types and "context_actions" in block_types
     citations = next(b for b in answer.blocks if b["type"] == "context")["elements"]
     assert citations[0]["text"].startswith("[1] ") and "it/vpn-" in citations[0]["text"]
 
 
-def test_the_answer_streams_in_several_pieces(slack, settings, sample_kb):
+def test_an_answer_being_written_streams_in_several_pieces(fast_slack, tmp_path, sample_kb):
     pieces = [f"Sentence number {i} of a long answer that keeps going [1]. " for i in range(12)]
-    app, _ = build(settings, sample_kb, ScriptedAnswerer(pieces))
-    event = slack.user_message("How do I fix VPN error 809?")
+    settings = slack_settings(fast_slack, tmp_path / "bot")
+    answerer = ScriptedAnswerer(pieces, piece_delay=0.05)  # 0.6 s real, 6 s of the sped-up clock
+    app = make_app(settings, make_services(settings, sample_kb, answerer, outbox=Outbox(settings, fast_slack.clock)))
+    event = fast_slack.user_message("How do I fix VPN error 809?")
     dispatch(app, event)
-    [answer] = wait_for_reply(slack, "DALICE", event["event"]["ts"])
-    assert len(slack.calls_to("chat.appendStream")) >= 2
-    assert answer.text.count("Sentence number") == 12
+    [answer] = wait_for_reply(fast_slack, "DALICE", event["event"]["ts"])
+    assert len(fast_slack.calls_to("chat.startStream")) == 1 and fast_slack.calls_to("chat.stopStream")
+    appends = fast_slack.calls_to("chat.appendStream")
+    assert 2 <= len(appends) < 11, "appends carry several pieces each"
+    assert answer.text.count("Sentence number") == 12 and not answer.streaming
+    assert any(b["type"] == "context_actions" for b in answer.blocks)
 
 
 def test_a_mention_in_a_channel_is_answered_in_a_thread_and_follow_ups_need_no_mention(slack, settings, sample_kb):
@@ -147,17 +154,19 @@ def test_an_unexpected_crash_still_answers_with_an_error_id(slack, settings, sam
     assert "something went wrong on my side (error " in replies[1].text and "boom" not in replies[1].text
 
 
-def test_without_streaming_the_answer_is_posted_then_updated_and_split_within_limits(slack, settings, sample_kb):
+def test_without_streaming_the_answer_is_posted_then_updated_and_split_within_limits(fast_slack, tmp_path, sample_kb):
     long_answer = [f"Paragraph {i}: " + "policy detail " * 40 + "[1]\n\n" for i in range(10)]  # ~5,900 chars
-    app, _ = build(settings, sample_kb, ScriptedAnswerer(long_answer))
-    slack.fail_next("chat.startStream", error="unknown_method", times=5)
-    event = slack.user_message("How do I fix VPN error 809?")
+    settings = slack_settings(fast_slack, tmp_path / "bot")
+    answerer = ScriptedAnswerer(long_answer, piece_delay=0.1)  # 9 s of the sped-up clock
+    app = make_app(settings, make_services(settings, sample_kb, answerer, outbox=Outbox(settings, fast_slack.clock)))
+    fast_slack.fail_next("chat.startStream", error="unknown_method", times=5)
+    event = fast_slack.user_message("How do I fix VPN error 809?")
     dispatch(app, event)
-    replies = wait_for_reply(slack, "DALICE", event["event"]["ts"], count=2)
+    replies = wait_for_reply(fast_slack, "DALICE", event["event"]["ts"], count=2)
     assert all(len(r.text) <= 3000 for r in replies)
     assert "Paragraph 0" in replies[0].text and "Paragraph 9" in replies[-1].text
     assert any(b["type"] == "context_actions" for b in replies[-1].blocks)
-    assert slack.calls_to("chat.update"), "the first message was updated as the answer grew"
+    assert fast_slack.calls_to("chat.update"), "the first message was posted, then updated as the answer grew"
 
 
 def test_where_status_is_not_allowed_the_bot_reacts_instead_and_cleans_up(slack, settings, sample_kb):

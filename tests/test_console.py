@@ -183,6 +183,7 @@ def test_the_transcript_says_where_an_image_the_bot_uploaded_was_saved(slack, tm
     parent = slack.user_message("draw a red square")["event"]["ts"]
     client.files_upload_v2(channel="DALICE", thread_ts=parent, content=tiny_png(), filename="square.png",
                            initial_comment="Here it is")
+    assert slack.wait_for(lambda: slack.messages("DALICE", thread_ts=parent))  # Slack processes the upload first
     view.refresh()
     view.finish()
 

@@ -86,9 +86,8 @@ def test_every_button_does_what_it_says(slack, tmp_path, sample_kb):
     image, instruction, _ = generator.edits[0]
     assert image.startswith(b"\x89PNG") and "variation" in instruction
 
-    aspect = slack.click(blocks.ASPECT, message.ts, "DALICE")
-    aspect["actions"][0]["selected_option"] = {"value": f"{drawing_id}|9:16", "text": {"type": "plain_text", "text": "9:16"}}
-    dispatch(app, aspect)
+    dispatch(app, slack.click(blocks.ASPECT, message.ts, "DALICE", value=None))  # cleared: nothing to redraw
+    dispatch(app, slack.click(blocks.ASPECT, message.ts, "DALICE", value=f"{drawing_id}|9:16"))
     finished(slack, "DALICE", thread_ts, files=4)
     assert (generator.generated[2].aspect_ratio, generator.generated[2].seed) == ("9:16", 3)
 

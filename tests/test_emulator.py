@@ -98,6 +98,7 @@ def test_files_upload_v2_lands_in_thread_and_downloads_only_with_token(slack, cl
     result = client.files_upload_v2(channel="DALICE", thread_ts=parent["ts"], content=image, filename="square.png",
                                     alt_txt="a red square", initial_comment="Here it is")
 
+    assert slack.wait_for(lambda: slack.messages("DALICE", thread_ts=parent["ts"]))  # Slack processes uploads async
     [reply] = slack.messages("DALICE", thread_ts=parent["ts"])
     assert reply.text == "Here it is"
     [shared] = reply.files
@@ -118,6 +119,7 @@ def test_complete_upload_honours_json_string_blocks_and_rejects_a_python_repr(sl
         return client.files_completeUploadExternal(files=[{"id": ticket["file_id"]}], channel_id="CGENERAL", **kwargs)
 
     upload(blocks='[{"type": "section", "text": {"type": "mrkdwn", "text": "see file"}}]')
+    assert slack.wait_for(lambda: slack.messages("CGENERAL"))
     assert slack.messages("CGENERAL")[0].blocks[0]["text"]["text"] == "see file"
     with pytest.raises(SlackApiError) as error:
         upload(blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": "repr"}}])

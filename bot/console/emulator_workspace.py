@@ -1,13 +1,13 @@
-"""The emulated workspace: messages, files, views and ids, and what users do in it.
+"""The emulated workspace: messages, files, views, agent sessions and ids.
 
 :class:`Workspace` holds all state; it is not thread-safe by itself (the emulator holds a lock around
-every use) and does no network I/O. The user-side builders at the end (``user_message``,
-``slash_command``, ``block_actions``, ...) record what the user did and return the payload as Slack
-delivers it, ready for ``app.dispatch(BoltRequest(body=payload, mode="socket_mode"))``; shapes follow
-Bolt's scenario tests and Slack's payload reference.
+every use) and does no network I/O. What Slack does later (a stream closing on its timeout, an upload
+finishing its processing) is kept as pending work that :meth:`Workspace.tick` runs once its time on the
+emulator's clock has come; the emulator ticks before every request and every inspection.
 
 Channel ids are accepted by shape (``C…`` public, ``G…`` private, ``D…`` a DM), user ids likewise
-(``U…``/``W…``): the workspace has no member lists.
+(``U…``/``W…``): the workspace has no member lists. A channel belongs to the workspace (team) its first
+user message named, else the emulator's own team: an org-wide install serves several with one token.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ import re
 import secrets
 import struct
 import time
-import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from bot.slack.clock import Clock
 
 CHANNEL_ID = re.compile(r"^[CDG][A-Z0-9]{2,}$")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -37,6 +39,10 @@ class SlackError(Exception):
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
+
+    def details(self) -> dict:
+        """Fields Slack sends beside the error code (none for most errors)."""
+        return {}
 
 
 @dataclass
@@ -57,6 +63,8 @@ class Message:
     metadata: dict | None = None
     edited_ts: str | None = None
     streaming: bool = False
+    stream_end: str | None = None  # why a stream ended without chat.stopStream: "timeout" or "stopped_by_user"
+    touched: float = 0.0  # clock time of the stream's last call
     ephemeral_for: str | None = None  # the only user who sees it, or None
 
     @property
@@ -85,9 +93,10 @@ class StoredFile:
 class Workspace:
     """All state of the emulated workspace. Not thread-safe by itself: the emulator holds a lock."""
 
-    def __init__(self, *, bot_user_id: str, bot_id: str, team_id: str, app_id: str, files_dir: Path | None) -> None:
+    def __init__(self, *, bot_user_id: str, bot_id: str, team_id: str, app_id: str, files_dir: Path | None,
+                 clock: Clock, events: frozenset[str] = frozenset()) -> None:
         self.bot_user_id, self.bot_id, self.team_id, self.app_id = bot_user_id, bot_id, team_id, app_id
-        self.files_dir = files_dir
+        self.files_dir, self.clock, self.events = files_dir, clock, events  # events: the manifest's bot_events
         self.root = ""  # "http://127.0.0.1:PORT", set when the server starts
         self.channels: dict[str, dict[str, Message]] = {}  # channel -> ts -> message, in posting order
         self.files: dict[str, StoredFile] = {}
@@ -96,6 +105,11 @@ class Workspace:
         self.hooks: dict[str, dict] = {}  # response_url id -> {"channel", "user", "message_ts"?, "thread_ts"?}
         self.statuses: dict[tuple[str, str], str] = {}
         self.suggested_prompts: dict[str, dict] = {}
+        self.sessions: dict[tuple[str, str], dict] = {}  # (channel, thread_ts) -> {"status", "title", "user"}
+        self.channel_teams: dict[str, str] = {}
+        self.stream_timeout_s: float | None = 300.0  # undocumented in Slack; the emulator's choice
+        self.processing_s = 0.2  # how long an upload "processes" before its message appears
+        self._pending: list[tuple[float, Callable[[], None]]] = []
         self._last_us = 0
         self._seq = 0
         self._run = secrets.token_hex(2).upper()  # ids from different runs never collide
@@ -112,6 +126,29 @@ class Workspace:
         self._seq += 1
         return f"{prefix}{self._run}{self._seq:06d}"
 
+    def team_of(self, channel: str) -> str:
+        """The workspace a channel belongs to."""
+        return self.channel_teams.get(channel, self.team_id)
+
+    # what Slack does later
+
+    def later(self, seconds: float, work: Callable[[], None]) -> None:
+        """Run `work` once `seconds` of the clock have passed (at the next tick after that)."""
+        self._pending.append((self.clock.now() + seconds, work))
+
+    def tick(self) -> None:
+        """Run pending work that is due, and close streams idle past the stream timeout."""
+        now = self.clock.now()
+        due, self._pending = [w for t, w in self._pending if t <= now], [(t, w) for t, w in self._pending if t > now]
+        for work in due:
+            work()
+        if self.stream_timeout_s is None:
+            return
+        for messages in self.channels.values():
+            for m in messages.values():
+                if m.streaming and now - m.touched > self.stream_timeout_s:
+                    m.streaming, m.stream_end = False, "timeout"
+
     # messages
 
     def post(self, message: Message) -> Message:
@@ -126,6 +163,11 @@ class Workspace:
         if message is None:
             raise SlackError("message_not_found")
         return message
+
+    def in_thread(self, channel: str, thread_ts: str) -> list[Message]:
+        """A thread's parent (if any) and replies, oldest first."""
+        parent = self.channels.get(channel, {}).get(thread_ts)
+        return ([parent] if parent else []) + self.replies(channel, thread_ts)
 
     def delete(self, message: Message) -> None:
         del self.channels[message.channel][message.ts]
@@ -279,156 +321,14 @@ def _filetype(name: str) -> str:
     return {"jpeg": "jpg", "txt": "text", "": "binary"}.get(ext, ext)
 
 
-# --- what users do: the payloads Slack sends the app ---------------------------------------
+def channel_param(p: dict, key: str = "channel") -> str:
+    """The channel a call names (``channel_not_found`` unless it has a channel id's shape)."""
+    channel = p.get(key)
+    if not isinstance(channel, str) or not CHANNEL_ID.match(channel):
+        raise SlackError("channel_not_found")
+    return channel
 
 
-def user_message(ws: Workspace, *, text: str, user: str, channel: str | None, channel_type: str | None,
-                 thread_ts: str | None, files: list[dict] | None, mention_bot: bool) -> dict:
-    """Post the user's message; return its ``message`` (or ``app_mention``) event_callback body."""
-    channel = channel or dm_channel(user)
-    channel_type = channel_type or CHANNEL_TYPES.get(channel[0], "channel")
-    if mention_bot:
-        text = f"<@{ws.bot_user_id}> {text}"
-    shared = [copy.deepcopy(f) for f in files or []]
-    m = ws.post(Message(ts=ws.new_ts(), channel=channel, user=user, text=text, thread_ts=thread_ts,
-                        subtype="file_share" if shared else None, files=shared, blocks=[_rich_text(ws, text)]))
-    share = {"ts": m.ts, **({"thread_ts": thread_ts} if thread_ts else {})}
-    for f in shared:
-        if stored := ws.files.get(f["id"]):
-            stored.shares.setdefault(channel, []).append(dict(share))
-    event = {**ws.message_json(m), "channel": channel, "event_ts": m.ts, "client_msg_id": str(uuid.uuid4())}
-    if mention_bot and channel_type != "im":  # Slack sends no app_mention for the app's own DM
-        event.update(type="app_mention")
-        event.pop("subtype", None)
-    else:
-        event["channel_type"] = channel_type
-    return _event_callback(ws, event)
-
-
-def user_file(ws: Workspace, *, data: bytes, filename: str, user: str, mimetype: str | None) -> dict:
-    """Store a file the user uploads; return the file object a ``file_share`` message carries."""
-    f = ws.add_file(name=filename, user=user, mimetype=mimetype, data=data)
-    f.uploaded = f.completed = True
-    return ws.file_json(f)
-
-
-def app_home_opened(ws: Workspace, *, user: str, tab: str) -> dict:
-    event = {"type": "app_home_opened", "user": user, "channel": dm_channel(user), "tab": tab,
-             "event_ts": ws.new_ts()}
-    return _event_callback(ws, event)
-
-
-def slash_command(ws: Workspace, *, command: str, text: str, user: str, channel: str | None) -> dict:
-    """The form fields Slack POSTs for a slash command (every value a string)."""
-    if not command.startswith("/"):
-        raise ValueError(f"a slash command starts with '/': {command!r}")
-    channel = channel or dm_channel(user)
-    return {
-        "token": VERIFICATION_TOKEN, "team_id": ws.team_id, "team_domain": "console", "channel_id": channel,
-        "channel_name": _channel_name(channel), "user_id": user,
-        "user_name": username(user), "command": command, "text": text, "api_app_id": ws.app_id,
-        "is_enterprise_install": "false", "response_url": ws.new_hook(channel=channel, user=user),
-        "trigger_id": ws.new_trigger(user),
-    }
-
-
-def block_actions(ws: Workspace, *, action_id: str, message_ts: str, channel: str, value: str, user: str,
-                  block_id: str) -> dict:
-    """A click on an interactive element of a message. The element must be in the message's blocks."""
-    try:
-        m = ws.find(channel, message_ts)
-    except SlackError:
-        raise LookupError(f"no message {message_ts} in {channel}") from None
-    found_block, element = _find_element(m.blocks, action_id)
-    if element is None:
-        raise LookupError(f"message {message_ts} has no element with action_id {action_id!r}")
-    action: dict[str, Any] = {"action_id": action_id, "block_id": block_id or found_block, "type": element["type"],
-                              "action_ts": ws.new_ts()}
-    if element["type"] == "feedback_buttons":
-        action["value"] = value or element["positive_button"]["value"]
-    else:
-        action["value"] = value or element.get("value", "")
-        action.update({k: element[k] for k in ("text", "style") if k in element})
-    container = {"type": "message", "message_ts": m.ts, "channel_id": channel, "is_ephemeral": bool(m.ephemeral_for)}
-    if m.thread_ts:
-        container["thread_ts"] = m.thread_ts
-    payload = {
-        "type": "block_actions", "user": _user(ws, user), "api_app_id": ws.app_id, "token": VERIFICATION_TOKEN,
-        "container": container, "trigger_id": ws.new_trigger(user), "team": _team(ws), "enterprise": None,
-        "is_enterprise_install": False, "channel": {"id": channel, "name": _channel_name(channel)},
-        "state": {"values": {}}, "actions": [action],
-        "response_url": ws.new_hook(channel=channel, user=user, message_ts=m.ts, thread_ts=m.thread_ts),
-    }
-    if not m.ephemeral_for:  # Slack leaves the message out for clicks on ephemeral messages
-        payload["message"] = ws.message_json(m)
-    return payload
-
-
-def view_submission(ws: Workspace, *, callback_id: str, values: dict, user: str, private_metadata: str) -> dict:
-    """Submit the user's most recently opened view with this callback_id.
-
-    ``values`` is ``state.values`` as Slack sends it, ``{block_id: {action_id: {"type": ..., "value": ...}}}``;
-    a plain string stands for a ``plain_text_input`` value.
-    """
-    record = next((v for v in reversed(ws.views.values())
-                   if v["callback_id"] == callback_id and v["user"] == user), None)
-    if record is None:
-        raise LookupError(f"{user} has no open view with callback_id {callback_id!r} (open one with views.open)")
-    state = {block: {action: {"type": "plain_text_input", "value": v} if isinstance(v, str) else copy.deepcopy(v)
-                     for action, v in actions.items()} for block, actions in values.items()}
-    view = {k: copy.deepcopy(v) for k, v in record.items() if k != "user"}
-    view.update(state={"values": state}, private_metadata=private_metadata or record["private_metadata"])
-    return {"type": "view_submission", "team": _team(ws), "user": _user(ws, user), "api_app_id": ws.app_id,
-            "token": VERIFICATION_TOKEN, "trigger_id": ws.new_trigger(user), "view": view, "response_urls": [],
-            "is_enterprise_install": False, "enterprise": None}
-
-
-def _event_callback(ws: Workspace, event: dict) -> dict:
-    return {
-        "token": VERIFICATION_TOKEN, "team_id": ws.team_id, "api_app_id": ws.app_id, "event": event,
-        "type": "event_callback", "event_id": ws.new_id("Ev"), "event_time": int(time.time()),
-        "authorizations": [{"enterprise_id": None, "team_id": ws.team_id, "user_id": ws.bot_user_id,
-                            "is_bot": True, "is_enterprise_install": False}],
-        "is_ext_shared_channel": False,
-    }
-
-
-def _rich_text(ws: Workspace, text: str) -> dict:
-    """The rich_text block Slack's composer attaches to a typed message, with mentions as user elements."""
-    elements: list[dict] = []
-    for i, part in enumerate(MENTION.split(text)):
-        if i % 2:
-            elements.append({"type": "user", "user_id": part})
-        elif part:
-            elements.append({"type": "text", "text": part})
-    return {"type": "rich_text", "block_id": ws.new_id("b"),
-            "elements": [{"type": "rich_text_section", "elements": elements}]}
-
-
-def _find_element(blocks: list[dict], action_id: str) -> tuple[str, dict | None]:
-    """The block_id and element with this action_id, searching nested elements and accessories."""
-    def walk(node: Any) -> dict | None:
-        if isinstance(node, dict):
-            if node.get("action_id") == action_id:
-                return node
-            node = list(node.values())
-        if isinstance(node, list):
-            return next((hit for child in node if (hit := walk(child)) is not None), None)
-        return None
-
-    for block in blocks:
-        if (element := walk(block)) is not None:
-            return block.get("block_id", ""), element
-    return "", None
-
-
-def _user(ws: Workspace, user: str) -> dict:
-    return {"id": user, "username": username(user), "name": username(user), "team_id": ws.team_id}
-
-
-def _team(ws: Workspace) -> dict:
-    return {"id": ws.team_id, "domain": "console"}
-
-
-def _channel_name(channel: str) -> str:
-    return "directmessage" if channel.startswith("D") else channel[1:].lower()
+def thread_param(p: dict) -> str | None:
+    """The thread a call names, if any."""
+    return p.get("thread_ts") or None

@@ -80,11 +80,9 @@ class FindFlow:
         uploads = image_uploads(matches)
         if not uploads:
             return
-        try:
-            reply.client.files_upload_v2(channel=reply.channel, thread_ts=reply.thread_ts, file_uploads=uploads)
-        except SlackApiError as exc:  # the list above already names them; say why they are not shown
-            log.warning("could not upload matching images: %s", exc.response.get("error"))
-            reply.error(f"I couldn't post the matching images here (Slack said `{exc.response.get('error')}`).")
+        # The list above already names them; if Slack refuses them, say why they are not shown.
+        reply.upload(file_uploads=uploads,
+                     error_text=lambda code: f":warning: I couldn't post the matching images here (Slack said `{code}`).")
 
     def _answer(self, reply: ThreadReply, question: str, results: list[FindResult]) -> None:
         merged = results[0] if len(results) == 1 else _merge(results)

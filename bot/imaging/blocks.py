@@ -56,7 +56,9 @@ def build_edit_modal(drawing: Drawing) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": EDIT_MODAL,
-        "private_metadata": json.dumps({"drawing_id": drawing.drawing_id}),
+        # Slack sends a submitted view without a channel: this says where to answer.
+        "private_metadata": json.dumps({"drawing_id": drawing.drawing_id, "channel": drawing.channel,
+                                        "thread_ts": drawing.thread_ts}),
         "title": {"type": "plain_text", "text": "Edit the image"},
         "submit": {"type": "plain_text", "text": "Edit"},
         "close": {"type": "plain_text", "text": "Cancel"},

@@ -17,7 +17,7 @@ from bot.imaging.base import (
 )
 from bot.imaging.blocks import build_drawing_blocks, drawing_summary
 from bot.imaging.library import ImageLibrary
-from bot.imaging.queue import DrawQueue, QueueTimeout
+from bot.imaging.queue import DrawCancelled, DrawQueue, QueueTimeout
 from bot.imaging.records import Drawing, DrawingRecords
 from bot.providers.base import ProviderError
 from bot.slack.format import escape
@@ -92,39 +92,52 @@ class DrawService:
                         "The quota resets at 00:00 UTC.")
             return
         progress = _Progress(reply, request)
-        try:
-            with self.queue.slot(on_position=progress.queued):
-                progress.drawing(self.generator.model)
-                result = make()
-        except (ProviderError, QueueTimeout) as exc:
-            self.records.cancel(reservation)
-            progress.failed(str(exc))
+        with reply.watching() as stop:  # Slack's Stop button, while the drawing waits and runs
+            stop.on_stop(self.queue.wake)
+            result = self._generate(reservation, progress, make, stopped=stop.is_set)
+        if result is None:
             return
-        except Exception:
-            self.records.cancel(reservation)
-            progress.failed("something went wrong on my side. Please try again.")
-            raise
         drawing = self.records.save(reply.channel, reply.thread_ts, user, request, result.model, result.images, parent_id)
         self.records.settle(reservation, result.model, len(result.images), result.tokens, _cost(result))
-        try:
-            self._deliver(reply, drawing, result, progress)
-        except Exception:
-            progress.failed("the image was made but could not be posted here. Please try again.")
-            raise
+        self._deliver(reply, drawing, result, progress)
         try:
             self.library.add(drawing)
         except Exception:  # the user has the image; indexing can be redone, so it never fails the drawing
             log.exception("could not index drawing %s in the knowledge base", drawing.drawing_id)
 
+    def _generate(self, reservation: str, progress: _Progress, make: Make,
+                  stopped: Callable[[], bool]) -> GenerationResult | None:
+        """Wait in line and draw; None (the quota given back, the user told) when it failed or was stopped."""
+        try:
+            with self.queue.slot(on_position=progress.queued, cancelled=stopped):
+                if stopped():
+                    raise DrawCancelled("stopped before it started")
+                progress.drawing(self.generator.model)
+                result = make()
+            if stopped():  # the model call could not be interrupted: its images are dropped
+                raise DrawCancelled("stopped while drawing")
+            return result
+        except DrawCancelled:
+            self.records.cancel(reservation)
+            progress.stopped()
+        except (ProviderError, QueueTimeout) as exc:
+            self.records.cancel(reservation)
+            progress.failed(str(exc))
+        except Exception:
+            self.records.cancel(reservation)
+            progress.failed("something went wrong on my side. Please try again.")
+            raise
+        return None
+
     def _deliver(self, reply: ThreadReply, drawing: Drawing, result: GenerationResult, progress: _Progress) -> None:
         alt_text = drawing.request.prompt[:1000]
-        reply.client.files_upload_v2(
-            channel=reply.channel, thread_ts=reply.thread_ts,
+        reply.upload(
             file_uploads=[
                 {"content": path.read_bytes(), "filename": f"curator-{path.name}", "title": alt_text[:250], "alt_txt": alt_text}
                 for path in drawing.paths
             ],
             initial_comment=drawing_summary(drawing, result.ignored),
+            error_text=lambda code: f":warning: The image was made but Slack refused it here (`{code}`). Please try again.",
         )
         progress.done(drawing, result.ignored)
 
@@ -134,20 +147,21 @@ class DrawService:
             reply.post(f":information_source: {OFFLINE} There are no images in the knowledge base yet to offer instead.")
             return
         reply.post(f":information_source: {OFFLINE} Meanwhile, here are the closest images in the knowledge base:")
-        reply.client.files_upload_v2(
-            channel=reply.channel, thread_ts=reply.thread_ts,
+        reply.upload(
             file_uploads=[{"file": p.source, "title": p.title[:250], "alt_txt": p.title[:1000]} for p in images],
             initial_comment="\n".join(f"• {escape(p.title)} (`{escape(p.doc_id)}`)" for p in images),
         )
 
 
 class _Progress:
-    """One placeholder message, updated in place: queued (with position), drawing, done or failed."""
+    """One placeholder message, updated in place (queued with position, drawing, done, failed or stopped),
+    and Slack's Stop button while the drawing waits and runs."""
 
     def __init__(self, reply: ThreadReply, request: DrawRequest) -> None:
         self._reply = reply
         self._prompt = escape(request.prompt[:200])
-        self._ts = reply.post(f":hourglass_flowing_sand: Getting ready to draw _{self._prompt}_…")
+        self._message = reply.post(f":hourglass_flowing_sand: Getting ready to draw _{self._prompt}_…", updatable=True)
+        self._session = reply.session(f"Drawing: {request.prompt}")
 
     def queued(self, position: int) -> None:
         self._update(f":hourglass_flowing_sand: Queued: you're number {position} in line for _{self._prompt}_.")
@@ -156,13 +170,19 @@ class _Progress:
         self._update(f":art: Drawing _{self._prompt}_ with {escape(model)}…")
 
     def failed(self, message: str) -> None:
-        self._update(f":warning: I couldn't draw _{self._prompt}_: {escape(message)}")
+        self._update(f":warning: I couldn't draw _{self._prompt}_: {escape(message)}", final=True)
+
+    def stopped(self) -> None:
+        self._update(f":black_square_for_stop: Stopped: _{self._prompt}_ was not drawn, and it did not count "
+                     "against your quota.", final=True, urgent=True)
 
     def done(self, drawing: Drawing, ignored: list[str]) -> None:
-        self._update(drawing_summary(drawing, ignored), blocks=build_drawing_blocks(drawing, ignored))
+        self._update(drawing_summary(drawing, ignored), blocks=build_drawing_blocks(drawing, ignored), final=True)
 
-    def _update(self, text: str, blocks: list | None = None) -> None:
-        self._reply.client.chat_update(channel=self._reply.channel, ts=self._ts, text=text, blocks=blocks or [])
+    def _update(self, text: str, blocks: list | None = None, final: bool = False, urgent: bool = False) -> None:
+        self._reply.update(self._message, text, blocks, final=final)
+        if final:
+            self._reply.close_session(self._session, urgent=urgent)
 
 
 def _cost(result: GenerationResult) -> float:

@@ -14,6 +14,10 @@ class QueueTimeout(Exception):
     """The drawing waited too long for a free slot."""
 
 
+class DrawCancelled(Exception):
+    """The drawing was stopped while it waited in line: it never ran."""
+
+
 class DrawQueue:
     """First come, first served; waiting callers hear their position whenever it changes."""
 
@@ -23,15 +27,29 @@ class DrawQueue:
         self._waiting: list[object] = []
         self._changed = threading.Condition()
 
+    def wake(self) -> None:
+        """Let every waiting caller look again (one of them was cancelled)."""
+        with self._changed:
+            self._changed.notify_all()
+
     @contextlib.contextmanager
-    def slot(self, on_position: Callable[[int], None] | None = None, timeout: float = MAX_WAIT_S) -> Iterator[None]:
-        """Hold one of the `limit` slots for the duration of the block; `on_position(n)` while in line."""
+    def slot(self, on_position: Callable[[int], None] | None = None, timeout: float = MAX_WAIT_S,
+             cancelled: Callable[[], bool] = lambda: False) -> Iterator[None]:
+        """Hold one of the `limit` slots for the duration of the block; `on_position(n)` while in line.
+
+        Raises DrawCancelled, without ever running the block, once `cancelled()` is true while in line
+        (call :meth:`wake` when it becomes true).
+        """
         ticket = object()
         deadline = time.monotonic() + timeout
         with self._changed:
             self._waiting.append(ticket)
             reported = 0
             while not (self._waiting[0] is ticket and self._running < self._limit):
+                if cancelled():
+                    self._waiting.remove(ticket)
+                    self._changed.notify_all()
+                    raise DrawCancelled("stopped while waiting in line")
                 position = self._waiting.index(ticket) + 1
                 if position != reported and on_position:
                     reported = position

@@ -44,6 +44,12 @@ class AnswerStream:
             self.text += piece
             yield piece
 
+    def close(self) -> None:
+        """Stop the answer: the model's stream is closed, not read to its end."""
+        close = getattr(self._pieces, "close", None)
+        if close is not None:
+            close()
+
     def finish(self) -> str:
         """Consume the rest of the stream and return the whole answer."""
         for _ in self:

@@ -1,35 +1,35 @@
-"""Replying in a thread: acknowledge fast, stream the answer, fall back gracefully, never stay silent."""
+"""Replying in a thread: acknowledge fast, stream the answer, never stay silent, never sleep on a 429.
+
+Every call goes through the app's :class:`~bot.slack.outbox.Outbox`: the worker hands over text and
+results as jobs and carries on (the model keeps being read while Slack's tiers hold a call back); the
+thread's messages appear in the order they were handed over.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from bot.slack.format import (
-    SECTION_LIMIT,
-    STREAM_CHUNK_LIMIT,
-    markdown_to_mrkdwn,
-    neutralise_mentions,
-    split_text,
-)
+from bot.slack.answer import AnswerJob
+from bot.slack.format import markdown_to_mrkdwn, neutralise_mentions
+from bot.slack.jobs import PostJob, SessionJob, StatusJob, Target, UnreactJob, UploadJob
+from bot.slack.outbox import Outbox
+from bot.slack.pacer import Job
+from bot.slack.stop import StopSignal
 
 log = logging.getLogger(__name__)
 
 Blocks = list[dict[str, Any]]
-FLUSH_CHARS = 200  # stream text in pieces of about this size...
-FLUSH_SECONDS = 0.7  # ...or at least this often, so the first words show up quickly
-UPDATE_SECONDS = 1.2  # chat.update is Tier 3 (~50/min): the fallback edits at most this often
 
 
 @dataclass
 class ThreadReply:
-    """Where and to whom the bot replies: one thread of one channel."""
+    """Where and to whom the bot replies: one thread of one channel, through the app's outbox."""
 
     client: WebClient
     channel: str
@@ -37,136 +37,96 @@ class ThreadReply:
     message_ts: str = ""  # the user's message, for the reaction fallback
     team: str = ""
     user: str = ""
-    _reacted: bool = False
+    outbox: Outbox | None = None
+    _last: Job | None = field(default=None, repr=False)
+    _status: StatusJob | None = field(default=None, repr=False)
+
+    @property
+    def _target(self) -> Target:
+        return Target(self._outbox.client_for(self.client), self.channel, self.thread_ts, self.team, self.user,
+                      self.message_ts)
+
+    @property
+    def _outbox(self) -> Outbox:
+        if self.outbox is None:
+            raise RuntimeError("ThreadReply needs the app's outbox (Services.outbox)")
+        return self.outbox
+
+    def _submit(self, job: Job) -> Any:
+        self._last = job
+        return self._outbox.submit(job)
+
+    def _change(self, change: Callable[[], None]) -> None:
+        """Change a job's state under the pacer's lock, and let the pacer look again."""
+        with self._outbox.pacer.lock:
+            change()
+            self._outbox.pacer.lock.notify_all()
 
     def acknowledge(self, status: str) -> None:
         """Show that work started: the assistant status where allowed, else an :eyes: reaction."""
-        try:
-            self.client.assistant_threads_setStatus(channel_id=self.channel, thread_ts=self.thread_ts, status=status)
-            return
-        except SlackApiError as exc:
-            log.debug("setStatus not allowed here (%s); reacting instead", exc.response.get("error"))
-        if self.message_ts:
-            try:
-                self.client.reactions_add(channel=self.channel, timestamp=self.message_ts, name="eyes")
-                self._reacted = True
-            except SlackApiError as exc:
-                log.warning("could not acknowledge with a reaction: %s", exc.response.get("error"))
+        self._status = self._submit(StatusJob(self._target, status, self._outbox.clock.now(), self._last))
 
     def done(self) -> None:
         """Remove the :eyes: reaction once the reply is posted."""
-        if self._reacted:
-            try:
-                self.client.reactions_remove(channel=self.channel, timestamp=self.message_ts, name="eyes")
-            except SlackApiError:
-                pass  # the reply is what matters; a stale reaction is harmless
+        if self._status is not None:
+            self._submit(UnreactJob(self._target, self._status, self._last))
 
-    def post(self, text: str, blocks: Blocks | None = None) -> str:
-        """Post a plain mrkdwn message in the thread; returns its ts."""
-        response = self.client.chat_postMessage(
-            channel=self.channel, thread_ts=self.thread_ts, text=text, blocks=blocks,
-            unfurl_links=False, unfurl_media=False,
-        )
-        return response["ts"]
+    def post(self, text: str, blocks: Blocks | None = None, updatable: bool = False) -> PostJob:
+        """Post a mrkdwn message in the thread; `updatable` keeps it open for :meth:`update`."""
+        return self._submit(PostJob(self._target, text, blocks, self._last, updatable=updatable))
+
+    def update(self, message: PostJob, text: str, blocks: Blocks | None = None, final: bool = False) -> None:
+        """Show `text` (and `blocks`) in a message posted with ``updatable=True``; the latest update wins."""
+        self._change(lambda: message.update(text, blocks, final))
 
     def error(self, message: str) -> None:
         """Tell the user, visibly, that the request failed and what to do."""
         self.post(f":warning: {markdown_to_mrkdwn(message)}")
 
-    def stream(self, pieces: Iterable[str], final_blocks: Callable[[], Blocks]) -> str:
-        """Stream Markdown pieces into one message; blocks (citations, buttons) are added at the end."""
-        streamer = _Streamer(self)
-        try:
-            for piece in pieces:
-                streamer.add(neutralise_mentions(piece))
-        except Exception:
-            streamer.finish([], interrupted=True)
-            raise
-        return streamer.finish(final_blocks())
+    def upload(self, error_text: Callable[[str], str] | None = None, **files: Any) -> None:
+        """Upload files into the thread (``files_upload_v2`` arguments); if Slack refuses them, post
+        ``error_text(code)`` in their place."""
+        self._submit(UploadJob(self._target, files, self._last, error_text))
 
+    def watching(self) -> contextlib.AbstractContextManager[StopSignal]:
+        """A Stop signal for work in this thread (set when the user clicks Stop), while the block runs."""
+        return self._outbox.stops.watching(self.channel, self.thread_ts)
 
-class _Streamer:
-    """chat.startStream/appendStream/stopStream, or chat.postMessage + chat.update where streaming fails."""
+    def session(self, title: str, status: str = "processing") -> SessionJob:
+        """Slack's Stop button for work that takes a while (an agent session, processing until closed);
+        ``status="active"`` only moves the thread's session out of processing."""
+        return self._submit(SessionJob(self._target, title, status))
 
-    def __init__(self, reply: ThreadReply) -> None:
-        self._reply = reply
-        self._client = reply.client
-        self._text = ""
-        self._pending = ""
-        self._ts: str | None = None
-        self._streaming = True
-        self._last_flush = time.monotonic()
+    def close_session(self, session: SessionJob, urgent: bool = False) -> None:
+        """The work is over: move the session out of processing."""
+        self._change(lambda: session.close(urgent))
 
-    def add(self, piece: str) -> None:
-        self._pending += piece
-        self._text += piece
-        due = time.monotonic() - self._last_flush >= (FLUSH_SECONDS if self._streaming else UPDATE_SECONDS)
-        if len(self._pending) >= FLUSH_CHARS or (due and self._pending.strip()):
-            self._flush()
+    def stream(self, pieces: Iterable[str], final_blocks: Callable[[], Blocks], title: str = "") -> None:
+        """Stream Markdown pieces into one message; blocks (citations, buttons) are added at the end.
 
-    def finish(self, blocks: Blocks, interrupted: bool = False) -> str:
-        if interrupted and not self._text:
-            return self._ts or ""
-        if self._streaming:
+        Returns once the model is read (or Stop or the deadline cut it short); the pacer delivers the rest.
+        """
+        outbox = self._outbox
+        with outbox.stops.watching(self.channel, self.thread_ts) as signal:
+            job = AnswerJob(self._target, self._last, signal, now=outbox.clock.now(), deadline_s=outbox.deadline_s,
+                            stop_after_s=outbox.stop_after_s, title=title)
+            signal.on_stop(outbox.pacer.poke)
+            self._submit(job)
             try:
-                return self._stop(blocks)
-            except SlackApiError as exc:
-                log.warning("streaming failed at stop (%s); posting instead", exc.response.get("error"))
-                self._streaming = False
-        return self._finish_by_update(blocks)
+                self._read(pieces, job, signal)
+            except Exception:
+                self._change(lambda: job.finish([]))  # what was shown stays; the caller says what went wrong
+                raise
+            blocks = [] if job.cancelled else final_blocks()
+            self._change(lambda: job.finish(blocks))
 
-    def _flush(self) -> None:
-        self._last_flush = time.monotonic()
-        if self._streaming:
-            try:
-                self._append(self._pending)
-                self._pending = ""
-                return
-            except SlackApiError as exc:
-                log.info("streaming unavailable (%s); falling back to post + update", exc.response.get("error"))
-                self._streaming = False
-        self._update(self._text + " …")
-        self._pending = ""
-
-    def _append(self, markdown: str) -> None:
-        for chunk in split_text(markdown, STREAM_CHUNK_LIMIT) or [""]:
-            if self._ts is None:
-                response = self._client.chat_startStream(
-                    channel=self._reply.channel, thread_ts=self._reply.thread_ts, markdown_text=chunk,
-                    recipient_team_id=self._reply.team or None, recipient_user_id=self._reply.user or None,
-                )
-                self._ts = response["ts"]
-            else:
-                self._client.chat_appendStream(channel=self._reply.channel, ts=self._ts, markdown_text=chunk)
-
-    def _stop(self, blocks: Blocks) -> str:
-        if self._ts is None:
-            self._append(self._pending or self._text)
-        elif self._pending:
-            self._client.chat_appendStream(channel=self._reply.channel, ts=self._ts, markdown_text=self._pending)
-        self._pending = ""
-        self._client.chat_stopStream(channel=self._reply.channel, ts=self._ts, blocks=blocks or None)
-        return self._ts or ""
-
-    def _update(self, markdown: str) -> None:
-        text = markdown_to_mrkdwn(markdown)[:SECTION_LIMIT]
-        if self._ts is None:
-            self._ts = self._reply.post(text)
-        else:
-            self._client.chat_update(channel=self._reply.channel, ts=self._ts, text=text)
-
-    def _finish_by_update(self, blocks: Blocks) -> str:
-        parts = split_text(markdown_to_mrkdwn(self._text))
-        first, rest = (parts[0], parts[1:]) if parts else ("", [])
-        section = [{"type": "section", "text": {"type": "mrkdwn", "text": first}}] if first else []
-        if self._ts is None:
-            self._ts = self._reply.post(first, blocks=section + (blocks if not rest else []))
-        else:
-            self._client.chat_update(
-                channel=self._reply.channel, ts=self._ts, text=first, blocks=section + (blocks if not rest else [])
-            )
-        for index, part in enumerate(rest):
-            last = index == len(rest) - 1
-            part_blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": part}}] + (blocks if last else [])
-            self._reply.post(part, blocks=part_blocks)
-        return self._ts
+    def _read(self, pieces: Iterable[str], job: AnswerJob, signal: StopSignal) -> None:
+        clock = self._outbox.clock
+        for piece in pieces:
+            with self._outbox.pacer.lock:
+                if job.cancelled:
+                    break
+                job.add(neutralise_mentions(piece), clock.now())
+                self._outbox.pacer.lock.notify_all()
+        if job.cancelled and hasattr(pieces, "close"):
+            pieces.close()  # stop reading the model: its stream is closed, not drained
