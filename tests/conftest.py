@@ -118,6 +118,27 @@ def find_kb(tmp_path_factory):
     knowledge_base.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def google_traffic_holds_the_contract():
+    """After the whole suite: every request sent to a Gemini fake is re-checked against the field lists of
+    its API version (generated from Google's protos), so no code path passes on a lenient fake."""
+    from tests.fakes import gemini_api
+    from tests.fakes.contract.validate import contract
+
+    yield
+    problems = []
+    # countTokens is how Curator asks whether a version takes a field (IMAGE_SIZE, doctor): rejection is its answer.
+    for request in [r for r in gemini_api.TRAFFIC if r.op != "countTokens"]:
+        published = contract(request.family, request.version or "")
+        if published is None or (request.op not in published.methods and request.op):
+            problems.append(f"{request.method} {request.path}: not in any published API version")
+            continue
+        bound = frozenset({"model", "name", "endpoint", "parent"})
+        problems += [f"{request.method} {request.path}: {v.description}"
+                     for v in published.check(request.op or "", request.body, bound)]
+    assert not problems, "requests outside Google's published contract:\n" + "\n".join(sorted(set(problems)))
+
+
 @pytest.fixture
 def fake():
     """A running fake of the Gemini API (API key "test-key")."""
