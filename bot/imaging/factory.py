@@ -13,7 +13,8 @@ from bot.providers.base import ModelNotFound
 if TYPE_CHECKING:
     from google import genai
 
-ALTERNATIVE_MODEL = "gemini-2.5-flash-image"
+    from bot.providers.models import ModelCatalog
+
 IMAGEN_SHUTDOWN = "Google shut down Imagen on 2026-08-17"
 
 
@@ -22,19 +23,17 @@ def is_imagen_model(model: str) -> bool:
     return model.startswith(("imagen-", "imagegeneration@"))
 
 
-def retired_model_message(model: str) -> str:
-    """What to tell the user when IMAGE_MODEL answers 404, with a model that works instead."""
-    why = f" ({IMAGEN_SHUTDOWN})" if is_imagen_model(model) else ""
-    fix = (
-        "Set IMAGE_MODEL to a current Gemini image model."
-        if model == ALTERNATIVE_MODEL
-        else f"Set IMAGE_MODEL={ALTERNATIVE_MODEL}."
-    )
-    return f"IMAGE_MODEL '{model}' is retired or unknown{why}. {fix}"
+def retired_model_message(model: str, catalog: ModelCatalog | None) -> str:
+    """What to tell the user when IMAGE_MODEL answers 404: the image models this account can use
+    (models.list), never a hard-coded name."""
+    if catalog is None:
+        return f"IMAGE_MODEL '{model}' is retired or unknown. Set IMAGE_MODEL to a current Gemini image model."
+    message = catalog.retired_message(model, "image", "IMAGE_MODEL")
+    return message.replace(" is retired", f" is retired ({IMAGEN_SHUTDOWN})", 1) if is_imagen_model(model) else message
 
 
 @contextlib.contextmanager
-def drawing_errors(model: str) -> Iterator[None]:
+def drawing_errors(model: str, catalog: ModelCatalog | None = None) -> Iterator[None]:
     """google_errors("Drawing", model), with a 404 turned into the IMAGE_MODEL advice."""
     from bot.providers.google_client import google_errors
 
@@ -42,13 +41,14 @@ def drawing_errors(model: str) -> Iterator[None]:
         with google_errors("Drawing", model):
             yield
     except ModelNotFound as exc:
-        raise ModelNotFound(retired_model_message(model)) from exc
+        raise ModelNotFound(retired_model_message(model, catalog)) from exc
 
 
-def build_image_generator(settings: Settings, client: genai.Client | None = None) -> ImageGenerator | None:
+def build_image_generator(settings: Settings, client: genai.Client | None = None,
+                          catalog: ModelCatalog | None = None) -> ImageGenerator | None:
     """The generator for IMAGE_MODEL, or None without Google credentials (drawing is then unavailable).
 
-    Pass `client` to share one genai client with the other Google providers.
+    Pass `client` (and its `catalog`) to share one genai client with the other Google providers.
     """
     if not settings.uses_google:
         return None
@@ -56,10 +56,14 @@ def build_image_generator(settings: Settings, client: genai.Client | None = None
         from bot.providers.google_client import build_genai_client
 
         client = build_genai_client(settings)
+    if catalog is None:
+        from bot.providers.models import ModelCatalog
+
+        catalog = ModelCatalog(client)
     if is_imagen_model(settings.image_model):
         from bot.imaging.imagen import ImagenGenerator
 
-        return ImagenGenerator(client, settings.image_model)
+        return ImagenGenerator(client, settings.image_model, catalog)
     from bot.imaging.gemini_images import GeminiImageGenerator
 
-    return GeminiImageGenerator(client, settings.image_model)
+    return GeminiImageGenerator(client, settings.image_model, catalog, settings.image_size)
