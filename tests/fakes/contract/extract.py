@@ -16,21 +16,15 @@ import sys
 from typing import Any
 
 # op (the ``:verb`` after the model in the URL, or "get"/"list") -> (RPC name, request message).
-API_KEY_OPS = {
+_GENERATIVE_OPS = {
     "generateContent": ("GenerateContent", "GenerateContentRequest"),
     "streamGenerateContent": ("StreamGenerateContent", "GenerateContentRequest"),
     "countTokens": ("CountTokens", "CountTokensRequest"),
     "embedContent": ("EmbedContent", "EmbedContentRequest"),
     "batchEmbedContents": ("BatchEmbedContents", "BatchEmbedContentsRequest"),
-    "get": ("GetModel", "GetModelRequest"),
-    "list": ("ListModels", "ListModelsRequest"),
 }
-VERTEX_OPS = {
-    "generateContent": ("GenerateContent", "GenerateContentRequest"),
-    "streamGenerateContent": ("StreamGenerateContent", "GenerateContentRequest"),
-    "countTokens": ("CountTokens", "CountTokensRequest"),
-    "embedContent": ("EmbedContent", "EmbedContentRequest"),
-    "batchEmbedContents": ("BatchEmbedContents", "BatchEmbedContentsRequest"),
+API_KEY_OPS = _GENERATIVE_OPS | {"get": ("GetModel", "GetModelRequest"), "list": ("ListModels", "ListModelsRequest")}
+VERTEX_OPS = _GENERATIVE_OPS | {
     "predict": ("Predict", "PredictRequest"),
     "get": ("GetPublisherModel", "GetPublisherModelRequest"),
     "list": ("ListPublisherModels", "ListPublisherModelsRequest"),
