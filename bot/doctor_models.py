@@ -107,7 +107,7 @@ def check_image_model(settings: Settings, client: genai.Client | None, catalog: 
         return attempt(name, look_up_imagen)
 
     def probe() -> str:
-        from bot.imaging.gemini_images import accepts_image_size, image_request_config
+        from bot.imaging.image_models import accepts_image_size, image_request_config
         from bot.providers.google_client import count_request_tokens
 
         _require(catalog, model, "image", "IMAGE_MODEL")

@@ -1,8 +1,7 @@
 """Draw and edit with Gemini image models (gemini-3.1-flash-image, ...) through generateContent.
 
-What each model accepts comes from Google's model pages (Dec 2026, see /work/shared/notes/google-sdk.md):
-aspect ratios, `imageConfig.imageSize` values and how many reference images one request may carry. Whether
-the API version takes `imageSize` is probed once (countTokens of the full request: nothing is drawn).
+What each model accepts (aspect ratios, sizes, reference images) lives in image_models.py; whether the API
+version takes `imageSize` is probed once per generator (countTokens of the full request: nothing is drawn).
 """
 
 from __future__ import annotations
@@ -14,15 +13,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.imaging.base import (
-    ASPECT_RATIOS,
-    EXTREME_RATIOS,
-    DrawRequest,
-    GeneratedImage,
-    GenerationResult,
-    ImageBlocked,
-)
+from bot.imaging.base import DrawRequest, GeneratedImage, GenerationResult, ImageBlocked
 from bot.imaging.factory import drawing_errors
+from bot.imaging.image_models import (
+    RESPONSE_MODALITIES,
+    accepts_image_size,
+    aspect_ratios,
+    image_sizes,
+    reference_limit,
+)
 from bot.providers.base import ProviderError
 
 if TYPE_CHECKING:
@@ -30,38 +29,9 @@ if TYPE_CHECKING:
 
     from bot.providers.models import ModelCatalog
 
-# TEXT beside IMAGE: every Gemini image model accepts it, and the text is the model's own explanation when it
-# declines to draw.
-RESPONSE_MODALITIES = ["TEXT", "IMAGE"]
 MAX_PARALLEL = 4
 SEED_MODULUS = 2**31
 SEED_NOTE = "`--seed` is best effort with Gemini image models: the same seed can still give another picture"
-# model family -> (extra aspect ratios, image sizes, reference images per request)
-_FAMILIES = {
-    "gemini-3.1-flash-lite-image": ((), (), 3),  # sizes and reference limit unpublished: the defaults only
-    "gemini-3.1-flash-image": (EXTREME_RATIOS, ("512", "1K", "2K", "4K"), 14),
-    "gemini-3-pro-image": ((), ("1K", "2K", "4K"), 14),
-}
-DEFAULT_REFERENCES = 3
-
-
-def _family(model: str) -> tuple[tuple[str, ...], tuple[str, ...], int]:
-    for prefix, family in _FAMILIES.items():
-        if model.startswith(prefix):
-            return family
-    return (), (), DEFAULT_REFERENCES
-
-
-def aspect_ratios(model: str) -> tuple[str, ...]:
-    """The aspect ratios `model` lists (gemini-3.1-flash-image adds 1:4, 4:1, 1:8 and 8:1)."""
-    return ASPECT_RATIOS + _family(model)[0]
-
-
-def reference_limit(model: str) -> int:
-    """How many images one request to `model` may carry (14 for the 3.x Flash and Pro image models)."""
-    return _family(model)[2]
-
-
 def with_negative(prompt: str, negative: str) -> str:
     """Gemini has no negative prompt, so `--no` becomes an explicit instruction after the prompt."""
     return f"{prompt}\n\nDo not include: {negative}." if negative else prompt
@@ -136,7 +106,7 @@ class GeminiImageGenerator:
 
     def _size_ok(self) -> bool:
         """Whether IMAGE_SIZE can be sent: the model lists that size, and the API version takes the field."""
-        if not self._image_size or self._image_size not in _family(self.model)[1]:
+        if not self._image_size or self._image_size not in image_sizes(self.model):
             return False
         with self._lock:
             if self._size_accepted is None:
@@ -155,27 +125,6 @@ class GeminiImageGenerator:
         with drawing_errors(self.model, self._catalog):
             response = self._client.models.generate_content(model=self.model, contents=contents, config=config)
         return _Reply(_images(response), _output_tokens(response), _problem(response))
-
-
-def image_request_config(aspect_ratio: str = "1:1", image_size: str = "") -> dict[str, Any]:
-    """A drawing's generationConfig as Google's JSON (for the countTokens probes)."""
-    image_config = {"aspectRatio": aspect_ratio} | ({"imageSize": image_size} if image_size else {})
-    return {"responseModalities": RESPONSE_MODALITIES, "imageConfig": image_config}
-
-
-def accepts_image_size(client: genai.Client, model: str, image_size: str) -> bool:
-    """Whether this API version takes `imageConfig.imageSize` (a countTokens probe; nothing is drawn)."""
-    from google.genai import errors
-
-    from bot.providers.google_client import count_request_tokens
-
-    try:
-        count_request_tokens(client, model, "size probe", image_request_config("1:1", image_size))
-    except errors.ClientError as exc:
-        if exc.code == 400 and "imageSize" in str(exc.message):
-            return False
-        raise
-    return True
 
 
 def _parts(response: Any) -> list[Any]:
