@@ -88,7 +88,11 @@ def check_caption_model(settings: Settings, client: genai.Client | None, catalog
 
 def check_image_model(settings: Settings, client: genai.Client | None, catalog: ModelCatalog | None) -> Check:
     """Look IMAGE_MODEL up and have Google parse a full drawing request (countTokens: nothing drawn or billed)."""
-    from bot.imaging.factory import IMAGEN_SHUTDOWN, drawing_errors, is_imagen_model
+    from bot.imaging.model_errors import (
+        IMAGEN_SHUTDOWN,
+        drawing_errors,
+        is_imagen_model,
+    )
 
     name, model = "Image model", settings.image_model
     if client is None:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.imaging.base import DrawRequest, GeneratedImage, GenerationResult, ImageBlocked
-from bot.imaging.factory import drawing_errors
 from bot.imaging.image_models import (
     RESPONSE_MODALITIES,
     accepts_image_size,
@@ -22,6 +21,7 @@ from bot.imaging.image_models import (
     image_sizes,
     reference_limit,
 )
+from bot.imaging.model_errors import drawing_errors
 from bot.providers.base import ProviderError
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.imaging.base import DrawRequest, GeneratedImage, GenerationResult, ImageBlocked
-from bot.imaging.factory import IMAGEN_SHUTDOWN, drawing_errors
+from bot.imaging.model_errors import IMAGEN_SHUTDOWN, drawing_errors
 from bot.providers.base import ProviderError
 
 if TYPE_CHECKING:
