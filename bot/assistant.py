@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 from slack_sdk import WebClient
 
-from bot.conversation import thread_history
+from bot.conversation import thread_history, thread_images
 from bot.find.download import DownloadError
 from bot.find.flow import FindFlow
 from bot.find.images import UnsupportedFile
 from bot.imaging.base import GeneratedImage
 from bot.imaging.params import USAGE as DRAW_USAGE
-from bot.imaging.params import DrawParamError, parse_draw
+from bot.imaging.params import DrawParamError, parse_draw, refers_to_images
 from bot.kb.ask import AnswerStream, InvalidQuestion
 from bot.kb.store import KnowledgeBaseError
 from bot.providers.base import ProviderError
@@ -79,12 +79,26 @@ class Curator:
             reply.post(f"Tell me what to draw, e.g. `draw a lighthouse at dusk --ar 16:9`.\n{DRAW_USAGE}")
             return
         request = parse_draw(intent.text)
-        if message.files:  # "draw … " with an image attached: change that image
-            upload = self._find.first_image(reply, message.files)
-            image = GeneratedImage(upload.data, upload.mime_type)
-            self.services.draw.edit_upload(reply, message.user, image, request)
+        files = self._reference_files(message, reply, request.prompt)
+        if not files:
+            self.services.draw.draw(reply, message.user, request)
             return
-        self.services.draw.draw(reply, message.user, request)
+        images = [GeneratedImage(i.data, i.mime_type) for i in self._find.images(reply, files)]
+        self.services.draw.draw_with_references(reply, message.user, images, request)
+
+    def _reference_files(self, message: IncomingMessage, reply: ThreadReply, prompt: str) -> list[dict]:
+        """The images a drawing should follow, newest last: those attached to the message (the generator keeps
+        what its model takes, and says so), else (for `… in this style`) the newest found or uploaded earlier in
+        the thread, up to the model's limit."""
+        generator = self.services.draw.generator
+        limit = generator.max_references if generator is not None else 0
+        if limit == 0:
+            return []
+        if message.files:
+            return list(message.files)
+        if message.in_thread and refers_to_images(prompt):
+            return thread_images(reply.client, message.channel, message.thread_ts, message.ts)[-limit:]
+        return []
 
     def _ask(self, intent: Intent, message: IncomingMessage, reply: ThreadReply, bot_user_id: str) -> None:
         reply.acknowledge("is searching the knowledge base…")

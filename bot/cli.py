@@ -23,6 +23,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
     ingest.add_argument("--collection", metavar="NAME", help="knowledge base name (default: CURATOR_COLLECTION or 'kb')")
 
+    reindex = commands.add_parser(
+        "reindex", help="rebuild the configured embedding space from the files already ingested (after a model change)")
+    reindex.add_argument("--collection", metavar="NAME", help="knowledge base name (default: CURATOR_COLLECTION or 'kb')")
+
     ask = commands.add_parser("ask", help="answer a question from the knowledge base")
     ask.add_argument("question", nargs="+", help="the question")
     ask.add_argument("--collection", metavar="NAME", help="knowledge base name")

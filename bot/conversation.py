@@ -1,4 +1,4 @@
-"""Thread history for follow-up questions, read from Slack."""
+"""Thread history for follow-up questions, and the images shared in a thread, read from Slack."""
 
 from __future__ import annotations
 
@@ -32,3 +32,19 @@ def thread_history(client: WebClient, channel: str, thread_ts: str, before_ts: s
         if text:
             turns.append(Turn("assistant" if is_bot else "user", text))
     return turns[-MAX_TURNS:]
+
+
+def thread_images(client: WebClient, channel: str, thread_ts: str, before_ts: str) -> list[dict]:
+    """The image files posted in a thread before `before_ts` (uploads and the bot's own), oldest first."""
+    try:
+        response = client.conversations_replies(channel=channel, ts=thread_ts, limit=200)
+    except SlackApiError as exc:
+        log.info("no thread images (%s)", exc.response.get("error"))
+        return []
+    return [
+        file
+        for message in response.get("messages", [])
+        if float(message.get("ts", 0)) < float(before_ts or "inf")
+        for file in message.get("files") or []
+        if str(file.get("mimetype") or "").startswith("image/")
+    ]

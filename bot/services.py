@@ -58,7 +58,7 @@ def build_knowledge_base(settings: Settings, collection: str | None = None) -> K
     manifest = Manifest(settings.manifest_path)
     providers = build_providers(settings, partial(manifest.known_terms, store.name))
     embedder = providers.embedder
-    encoder, tuning = build_image_encoder(settings, embedder, providers.google_client)
+    encoder, tuning = build_image_encoder(settings, embedder, providers.google_client, providers.models)
     ask = AskService(store, embedder, providers.answerer)
     return KnowledgeBase(settings, providers, store, manifest, ask, ImageIndex(store, encoder), tuning)
 
@@ -91,5 +91,6 @@ def build_services(settings: Settings) -> Services:
     from bot.imaging.factory import build_image_generator
 
     kb = build_knowledge_base(settings)
-    draw = build_draw_service(settings, kb, build_image_generator(settings, kb.providers.google_client))
+    generator = build_image_generator(settings, kb.providers.google_client, kb.providers.models)
+    draw = build_draw_service(settings, kb, generator)
     return Services(settings, kb, StateStore(settings.state_path), draw)

@@ -31,7 +31,7 @@ DEFAULT_PRICE_PER_IMAGE_USD = 0.04
 VARIATION_INSTRUCTION = "Make a variation of this image: keep the subject and style, change the details."
 OFFLINE = (
     "Drawing needs one of Google's image models. Set `GEMINI_API_KEY` (or Vertex AI with "
-    "`GOOGLE_GENAI_USE_VERTEXAI=true`) and `IMAGE_MODEL=gemini-2.5-flash-image`, then restart Curator."
+    "`GOOGLE_GENAI_USE_VERTEXAI=true`), then restart Curator; `curator doctor` checks `IMAGE_MODEL`."
 )
 
 Make = Callable[[], GenerationResult]
@@ -71,13 +71,15 @@ class DrawService:
         image = drawing.first_image()
         self._run(reply, user, request, lambda: self.generator.edit(image, instruction, request), drawing.drawing_id)
 
-    def edit_upload(self, reply: ThreadReply, user: str, image: GeneratedImage, request: DrawRequest) -> None:
-        """`draw …` sent with an image: change that image as the prompt says."""
+    def draw_with_references(self, reply: ThreadReply, user: str, images: list[GeneratedImage],
+                             request: DrawRequest) -> None:
+        """`draw …` with images (attached, or found and uploaded in the thread): the model follows them,
+        as the prompt says (change this image, draw in this style); one drawing per request."""
         if self.generator is None:
             self._offline(reply, request.prompt)
             return
         request = dataclasses.replace(request, count=1)
-        self._run(reply, user, request, lambda: self.generator.edit(image, request.prompt, request), parent_id=None)
+        self._run(reply, user, request, lambda: self.generator.generate(request, images), parent_id=None)
 
     def variations(self, reply: ThreadReply, user: str, drawing: Drawing) -> None:
         """A variation of the drawing's first image."""
@@ -124,9 +126,9 @@ class DrawService:
                 {"content": path.read_bytes(), "filename": f"curator-{path.name}", "title": alt_text[:250], "alt_txt": alt_text}
                 for path in drawing.paths
             ],
-            initial_comment=drawing_summary(drawing, result.ignored),
+            initial_comment=drawing_summary(drawing, result.ignored, result.notes),
         )
-        progress.done(drawing, result.ignored)
+        progress.done(drawing, result)
 
     def _offline(self, reply: ThreadReply, prompt: str) -> None:
         images = self.library.search(prompt, limit=3)
@@ -158,8 +160,9 @@ class _Progress:
     def failed(self, message: str) -> None:
         self._update(f":warning: I couldn't draw _{self._prompt}_: {escape(message)}")
 
-    def done(self, drawing: Drawing, ignored: list[str]) -> None:
-        self._update(drawing_summary(drawing, ignored), blocks=build_drawing_blocks(drawing, ignored))
+    def done(self, drawing: Drawing, result: GenerationResult) -> None:
+        self._update(drawing_summary(drawing, result.ignored, result.notes),
+                     blocks=build_drawing_blocks(drawing, result.ignored, result.notes))
 
     def _update(self, text: str, blocks: list | None = None) -> None:
         self._reply.client.chat_update(channel=self._reply.channel, ts=self._ts, text=text, blocks=blocks or [])

@@ -148,6 +148,12 @@ class DrawingRecords:
             ).fetchone()
         return _drawing(row) if row else None
 
+    def all(self) -> list[Drawing]:
+        """Every drawing, oldest first (to index them again in a new embedding space)."""
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM drawings ORDER BY created_at").fetchall()
+        return [_drawing(row) for row in rows]
+
     def usage(self, days: int = 30) -> list[UsageRow]:
         """Images, tokens and estimated cost per day, user and model, newest first."""
         since = datetime.fromtimestamp(time.time() - days * 86400, UTC).strftime("%Y-%m-%d")

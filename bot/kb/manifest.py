@@ -54,6 +54,9 @@ class Manifest:
                 "CREATE TABLE IF NOT EXISTS vocabulary (collection TEXT, term TEXT, files INTEGER,"
                 " PRIMARY KEY (collection, term))"
             )
+            # The folders and files `curator ingest` was given, per knowledge base (not per embedding space):
+            # what `curator reindex` reads again to rebuild another space.
+            self._db.execute("CREATE TABLE IF NOT EXISTS roots (base TEXT, root TEXT, PRIMARY KEY (base, root))")
 
     def entries(self, collection: str) -> dict[str, ManifestEntry]:
         """Every file recorded for `collection`, by source."""
@@ -116,6 +119,25 @@ class Manifest:
                 [(collection, term) for term in row[0].split("\n")],
             )
             self._db.execute("DELETE FROM vocabulary WHERE collection = ? AND files <= 0", (collection,))
+
+    def add_roots(self, base: str, roots: Iterable[str]) -> None:
+        """Remember the paths ingested into the knowledge base `base` (absolute)."""
+        with self._lock, self._db:
+            self._db.executemany("INSERT OR IGNORE INTO roots VALUES (?, ?)", [(base, root) for root in roots])
+
+    def roots(self, base: str) -> list[str]:
+        """Every path ever ingested into `base`, sorted."""
+        with self._lock:
+            rows = self._db.execute("SELECT root FROM roots WHERE base = ? ORDER BY root", (base,)).fetchall()
+        return [row[0] for row in rows]
+
+    def sources_of_base(self, base: str) -> set[str]:
+        """Every file stored in any embedding space of `base` (collections named `base__…`)."""
+        prefix = f"{base}__"
+        with self._lock:
+            rows = self._db.execute("SELECT DISTINCT source FROM files WHERE substr(collection, 1, ?) = ?",
+                                    (len(prefix), prefix)).fetchall()
+        return {row[0] for row in rows}
 
     def known_terms(self, collection: str, terms: Iterable[str]) -> set[str]:
         """Which of `terms` occur anywhere in `collection`."""

@@ -23,12 +23,16 @@ class Providers:
     answerer: Answerer
     local: bool
     google_client: Any = None
+    models: Any = None  # the ModelCatalog shared by every Google feature (None offline)
 
 
 def embedding_space(settings: Settings) -> tuple[str, int]:
-    """The (model id, dimension) the configured embedder produces, known before building it."""
+    """The (space id, dimension) the configured embedder produces, known before building it: the model id,
+    plus how texts are prepared for it when that changes the vectors (see gemini_embedder.space_id)."""
     if settings.uses_google:
-        return settings.embedding_model, settings.embedding_dim
+        from bot.providers.gemini_embedder import space_id
+
+        return space_id(settings.embedding_model), settings.embedding_dim
     from bot.providers import local_embedder
 
     return local_embedder.MODEL_ID, local_embedder.DIMENSION
@@ -43,13 +47,16 @@ def build_providers(settings: Settings, vocabulary: Vocabulary | None = None) ->
         from bot.providers.gemini_answerer import GeminiAnswerer
         from bot.providers.gemini_embedder import GeminiEmbedder
         from bot.providers.google_client import build_genai_client
+        from bot.providers.models import ModelCatalog
 
         client = build_genai_client(settings)
+        models = ModelCatalog(client)
         return Providers(
-            embedder=GeminiEmbedder(client, settings.embedding_model, settings.embedding_dim),
-            answerer=GeminiAnswerer(client, settings.answer_model),
+            embedder=GeminiEmbedder(client, settings.embedding_model, settings.embedding_dim, models),
+            answerer=GeminiAnswerer(client, settings.answer_model, models),
             local=False,
             google_client=client,
+            models=models,
         )
     from bot.providers.extractive_answerer import ExtractiveAnswerer
     from bot.providers.local_embedder import LocalEmbedder
