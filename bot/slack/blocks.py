@@ -78,8 +78,9 @@ def build_switched_blocks(blocks: list[dict[str, Any]], user: str, to_kind: str)
 HELP_TEXT = (
     "*Hi, I'm Curator.* I can:\n"
     "• *Answer* questions from our knowledge base, with sources: just ask, here or with `/ask`.\n"
-    "• *Draw* an image: start a message with `draw …` (works in threads) or use `/draw`.\n"
-    "• *Find* related documents and images: upload an image, or say `find …` / use `/find`.\n"
+    "• *Draw* an image: ask for one in your own words (“could you draw a fox in the snow?”), or use `/draw`. "
+    "Reply under a drawing to change it.\n"
+    "• *Find* related documents and images: upload an image, ask to see a diagram or screenshot, or use `/find`.\n"
     "In a channel, @mention me; in a thread I've joined, just reply."
 )
 
