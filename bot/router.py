@@ -122,7 +122,7 @@ class Router:
         """The model's reading merged with the offline one: agreement makes it sure, disagreement disputed."""
         try:
             opinion, text = self._second_opinion.classify(words, files, thread)
-        except Exception as exc:  # noqa: BLE001 - a timeout, an API error, an unreadable answer: the offline decision stands
+        except Exception as exc:  # noqa: BLE001 - a timeout, an API error, an unreadable answer: offline stands
             log.warning("routing second opinion failed (%s); keeping the offline decision", type(exc).__name__)
             return kind, confidence, others, ""
         if opinion is Kind.EDIT and thread is not Thread.DRAWING:
@@ -154,4 +154,5 @@ def _explicit(words: str, files: int, command: str | None) -> Decision | None:
 def _others(kind: Kind, thread: Thread | None) -> list[Kind]:
     """Without exemplars, the other readings, likeliest first: the thread's own (an edit under a drawing)."""
     order = [Kind.EDIT, Kind.ASK, Kind.DRAW] if thread is Thread.DRAWING else [Kind.ASK, Kind.DRAW]
-    return [k for k in [*order, Kind.FIND, Kind.HELP] if k is not kind and (k is not Kind.EDIT or thread is Thread.DRAWING)]
+    candidates = [*order, Kind.FIND, Kind.HELP]
+    return [k for k in candidates if k is not kind and (k is not Kind.EDIT or thread is Thread.DRAWING)]

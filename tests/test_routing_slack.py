@@ -39,17 +39,18 @@ def button(message, action_id: str) -> dict | None:
     return None
 
 
-def unsure(services, text: str, kind: str) -> None:
+def send_unsure(slack, app, services, text: str, kind: str) -> str:
+    """Alice sends a message the router reads as `kind` while unsure; returns its thread."""
     decision = services.router.route(text)
     assert (decision.kind.value, decision.alternative is not None) == (kind, True), f"precondition: {decision}"
+    event = slack.user_message(text)
+    dispatch(app, event)
+    return event["event"]["ts"]
 
 
 def test_an_unsure_question_is_answered_with_draw_this_instead_and_the_switch_runs_once(slack, bot):
     app, services, generator = bot
-    unsure(services, UNSURE_QUESTION, "ask")
-    event = slack.user_message(UNSURE_QUESTION)
-    dispatch(app, event)
-    thread_ts = event["event"]["ts"]
+    thread_ts = send_unsure(slack, app, services, UNSURE_QUESTION, "ask")
     [answer] = wait_for_reply(slack, "DALICE", thread_ts)
     assert "NW-SSL" in answer.text and button(answer, "route_switch_draw")["text"]["text"] == "Draw this instead"
 
@@ -68,10 +69,7 @@ def test_an_unsure_question_is_answered_with_draw_this_instead_and_the_switch_ru
 
 def test_an_unsure_drawing_offers_answer_as_a_question_instead_under_its_placeholder(slack, bot):
     app, services, generator = bot
-    unsure(services, UNSURE_DRAWING, "draw")
-    event = slack.user_message(UNSURE_DRAWING)
-    dispatch(app, event)
-    thread_ts = event["event"]["ts"]
+    thread_ts = send_unsure(slack, app, services, UNSURE_DRAWING, "draw")
     [drawing] = [m for m in finished(slack, "DALICE", thread_ts) if button(m, "route_switch_ask")]
     assert button(drawing, "draw_regenerate") is not None, "the drawing keeps its own controls"
     placeholder = next(c.params for c in slack.calls_to("chat.postMessage") if c.response.get("ts") == drawing.ts)
@@ -87,9 +85,7 @@ def test_an_unsure_drawing_offers_answer_as_a_question_instead_under_its_placeho
 
 def test_only_the_person_who_asked_can_switch_their_request(slack, bot):
     app, services, generator = bot
-    event = slack.user_message(UNSURE_QUESTION)
-    dispatch(app, event)
-    [answer] = wait_for_reply(slack, "DALICE", event["event"]["ts"])
+    [answer] = wait_for_reply(slack, "DALICE", send_unsure(slack, app, services, UNSURE_QUESTION, "ask"))
 
     dispatch(app, slack.click("route_switch_draw", answer.ts, "DALICE", user="UBOB"))
     assert slack.wait_for(lambda: any("Only <@UALICE>" in p["text"] for p in slack.response_url_posts))

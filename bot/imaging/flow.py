@@ -63,7 +63,8 @@ class DrawService:
             request = dataclasses.replace(drawing.request, seed=random.randrange(2**31))
         self.draw(reply, user, request)
 
-    def edit(self, reply: ThreadReply, user: str, drawing: Drawing, instruction: str, footer: Footer | None = None) -> None:
+    def edit(self, reply: ThreadReply, user: str, drawing: Drawing, instruction: str,
+             footer: Footer | None = None) -> None:
         """Change the drawing's first image as `instruction` says (also used for variations)."""
         if self.generator is None:
             self._offline(reply, instruction, footer)

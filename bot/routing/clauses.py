@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from bot.routing import lexicon as lx
 
 SPLIT = re.compile(
-    r"(?<!\d)[.!?;]+(?=\s|$)\s*|\s+[-\u2013\u2014]+\s+|:\s+|\n+|,\s*(?=(?:but|now|so|then|can|could|would|please|maybe|what|how|who|why|where|any ideas)\b)",
+    r"(?<!\d)[.!?;]+(?=\s|$)\s*|\s+[-\u2013\u2014]+\s+|:\s+|\n+|"
+    r",\s*(?=(?:but|now|so|then|can|could|would|please|maybe|what|how|who|why|where|any ideas)\b)",
     re.IGNORECASE,
 )
 FILLER = re.compile(
@@ -24,7 +25,8 @@ REQUEST_LEAD = re.compile(
     r"give me|gimme|get me|how about|what about|any chance (?:of|you could|you can)|"
     r"(?:would|is) it (?:be )?possible(?: for you)?|i was hoping (?:for|you could)|let's (?:have|get|see)|"
     r"(?:would|do) you mind|are you able|would you be able|(?:be )?able|(?:could|can|may) i (?:trouble|bother|ask) you "
-    r"(?:for|to)|why don't you|why not|(?:do you )?(?:think|reckon) you (?:could|can)|mind|i'd appreciate|it'd be (?:great|nice|cool) to (?:have|get|see)|"
+    r"(?:for|to)|why don't you|why not|(?:do you )?(?:think|reckon) you (?:could|can)|mind|i'd appreciate|"
+    r"it'd be (?:great|nice|cool) to (?:have|get|see)|"
     r"i (?:was )?wonder(?:ing)? if (?:you|u) (?:could|can|would)|(?:do|would) you (?:be able|have time) to)"
     r"(?: you| ya)?(?: to| to be able to)?\b[\s,]*",
     re.IGNORECASE,

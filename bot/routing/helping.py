@@ -28,7 +28,8 @@ _SHAPES = [
     # the bot as an entity
     r"\b(?:who|what) (?:made|built|created|wrote|owns|runs|trained) you\b|\bwhat(?:'s| is) your name\b",
     r"\bare you (?:a bot|an ai|a person|a human|human|real|chatgpt|gemini)\b|\bis this (?:the )?curator\b",
-    (r"\b(?:what|who) (?:are|r) you(?: exactly| really| for| good at| best at)?\s*\??$|\bwhat do you do(?: exactly| here)?\s*\??$|"
+    (r"\b(?:what|who) (?:are|r) you(?: exactly| really| for| good at| best at)?\s*\??$|"
+     r"\bwhat do you do(?: exactly| here)?\s*\??$|"
      r"\btell me about (?:yourself|curator|this bot)\b"),
     r"\bwhat(?: is|'s) (?:this bot|curator|this thing)(?: for)?\b|\b(?:capable of|your purpose|what are you for)\b",
     # how to use it, or one of its features

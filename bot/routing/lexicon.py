@@ -140,4 +140,5 @@ REACTION = re.compile(
     r"cool|neat|wow|lol|haha+|ha|omg|brilliant|excellent|beautiful|sweet|good job|well done|nailed it|"
     r"that's great|this is great|so good|fantastic|super|ok|okay|k|got it|works|exactly|yes|yep|yay|"
     r"looks good|looks great|good|fine|sure|noted|very nice|this is perfect|that's perfect|ok thanks|"
-    r"that's it|spot on|nice one|good one|great one|cool one|much appreciated|appreciated|ace|gorgeous|stunning|close|almost|so close|not bad|hmm+)\b[\s!.,]*)+$")
+    r"that's it|spot on|nice one|good one|great one|cool one|much appreciated|appreciated|ace|gorgeous|stunning|"
+    r"close|almost|so close|not bad|hmm+)\b[\s!.,]*)+$")
