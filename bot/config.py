@@ -79,6 +79,12 @@ class Settings(BaseSettings):
     vertex_api_endpoint: str | None = Field(default=None, validation_alias="VERTEX_API_ENDPOINT")
     find_max_files: int = Field(default=4, ge=1, le=20, validation_alias="FIND_MAX_FILES")
 
+    # Routing: with Google credentials, a message the offline router is unsure about gets a second opinion from
+    # a text model (ROUTER_MODEL, default ANSWER_MODEL) within ROUTER_TIMEOUT_S, else the offline reading stands.
+    router_second_opinion: bool = Field(default=True, validation_alias="ROUTER_SECOND_OPINION")
+    router_model: str | None = Field(default=None, validation_alias="ROUTER_MODEL")
+    router_timeout_s: float = Field(default=2.0, gt=0, le=30, validation_alias="ROUTER_TIMEOUT_S")
+
     curator_data_dir: Path = Field(default=DEFAULT_DATA_DIR, validation_alias="CURATOR_DATA_DIR")
     collection: str = Field(default="kb", validation_alias="CURATOR_COLLECTION")
 

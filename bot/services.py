@@ -20,6 +20,8 @@ from bot.kb.manifest import Manifest
 from bot.kb.qdrant import open_qdrant
 from bot.kb.store import ChunkStore
 from bot.providers.factory import Providers, build_providers, embedding_space
+from bot.router import Router
+from bot.router_factory import build_router
 from bot.state import StateStore
 
 
@@ -65,12 +67,20 @@ def build_knowledge_base(settings: Settings, collection: str | None = None) -> K
 
 @dataclass
 class Services:
-    """What the Slack bot needs: settings, the knowledge base, drawing, and its own state."""
+    """What the Slack bot needs: settings, the knowledge base, drawing, its own state and the router
+    (built from the knowledge base's providers when not given)."""
 
     settings: Settings
     kb: KnowledgeBase
     state: StateStore
     draw: DrawService
+    router: Router | None = None
+
+    def __post_init__(self) -> None:
+        if self.router is None:
+            providers = self.kb.providers
+            self.router = build_router(self.settings, providers.embedder if providers.local else None,
+                                       providers.google_client)
 
     def close(self) -> None:
         """Release the knowledge base and the databases."""

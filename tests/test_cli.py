@@ -123,3 +123,46 @@ def test_reindex_of_a_manifest_from_before_roots_uses_the_files_older_spaces_hol
 def test_reindex_with_nothing_ingested_says_how_to_start(offline_env, capsys):
     assert main(["reindex"]) == 1
     assert "no files were ever ingested into 'kb'. Add documents with `curator ingest PATH`" in capsys.readouterr().err
+
+
+def test_route_prints_the_decision_as_one_json_object(offline_env, capsys):
+    import json
+
+    assert main(["route", "would you draw a heron at sunrise"]) == 0
+    decision = json.loads(capsys.readouterr().out)
+    assert decision == {"kind": "draw", "text": "a heron at sunrise", "confidence": decision["confidence"],
+                        "second_opinion": False, "alternative": None}
+    assert decision["confidence"] >= 0.85
+
+
+def test_route_file_prints_json_lines_in_input_order_with_one_model_load(offline_env, tmp_path, capsys, monkeypatch):
+    import json
+
+    import sentence_transformers
+
+    loads = []
+    real = sentence_transformers.SentenceTransformer
+    monkeypatch.setattr(sentence_transformers, "SentenceTransformer", lambda *a, **k: loads.append(1) or real(*a, **k))
+    messages = tmp_path / "messages.txt"
+    messages.write_text("how do I draw a box in Figma?\nan icon of a rocket\nhow many vacation days do I get?\n"
+                        "our onboarding flow, as a comic?\nwhere's the deploy diagram\n")
+
+    assert main(["route", "--file", str(messages)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [d["kind"] for d in lines] == ["ask", "draw", "ask", "ask", "find"]
+    assert lines[1]["text"] == "an icon of a rocket" and lines[4]["text"] == "the deploy diagram"
+    assert loads == [1], "MiniLM is loaded once for the whole file"
+
+
+def test_route_in_a_thread_context(offline_env, capsys):
+    import json
+
+    assert main(["route", "--thread", "drawing", "make the sky purple"]) == 0
+    assert json.loads(capsys.readouterr().out)["kind"] == "edit"
+
+
+def test_route_needs_a_message_or_a_readable_file(offline_env, tmp_path, capsys):
+    assert main(["route"]) == 2
+    assert "curator route \"draw a fox\"" in capsys.readouterr().err
+    assert main(["route", "--file", str(tmp_path / "missing.txt")]) == 2
+    assert "cannot read" in capsys.readouterr().err

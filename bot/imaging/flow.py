@@ -35,6 +35,7 @@ OFFLINE = (
 )
 
 Make = Callable[[], GenerationResult]
+Footer = Callable[[], list[dict]]  # blocks shown under the placeholder, read at each update (e.g. a switch button)
 
 
 @dataclass
@@ -47,12 +48,12 @@ class DrawService:
     queue: DrawQueue
     library: ImageLibrary
 
-    def draw(self, reply: ThreadReply, user: str, request: DrawRequest) -> None:
-        """A new drawing in the reply's thread."""
+    def draw(self, reply: ThreadReply, user: str, request: DrawRequest, footer: Footer | None = None) -> None:
+        """A new drawing in the reply's thread; `footer` adds blocks under its placeholder."""
         if self.generator is None:
-            self._offline(reply, request.prompt)
+            self._offline(reply, request.prompt, footer)
             return
-        self._run(reply, user, request, lambda: self.generator.generate(request), parent_id=None)
+        self._run(reply, user, request, lambda: self.generator.generate(request), None, footer)
 
     def regenerate(self, reply: ThreadReply, user: str, drawing: Drawing, aspect_ratio: str | None = None) -> None:
         """The same prompt again: a new seed, or the same seed in another aspect ratio."""
@@ -62,30 +63,33 @@ class DrawService:
             request = dataclasses.replace(drawing.request, seed=random.randrange(2**31))
         self.draw(reply, user, request)
 
-    def edit(self, reply: ThreadReply, user: str, drawing: Drawing, instruction: str) -> None:
+    def edit(self, reply: ThreadReply, user: str, drawing: Drawing, instruction: str,
+             footer: Footer | None = None) -> None:
         """Change the drawing's first image as `instruction` says (also used for variations)."""
         if self.generator is None:
-            self._offline(reply, instruction)
+            self._offline(reply, instruction, footer)
             return
         request = dataclasses.replace(drawing.request, prompt=instruction, count=1, seed=None)
         image = drawing.first_image()
-        self._run(reply, user, request, lambda: self.generator.edit(image, instruction, request), drawing.drawing_id)
+        self._run(reply, user, request, lambda: self.generator.edit(image, instruction, request), drawing.drawing_id,
+                  footer)
 
     def draw_with_references(self, reply: ThreadReply, user: str, images: list[GeneratedImage],
-                             request: DrawRequest) -> None:
+                             request: DrawRequest, footer: Footer | None = None) -> None:
         """`draw …` with images (attached, or found and uploaded in the thread): the model follows them,
         as the prompt says (change this image, draw in this style); one drawing per request."""
         if self.generator is None:
-            self._offline(reply, request.prompt)
+            self._offline(reply, request.prompt, footer)
             return
         request = dataclasses.replace(request, count=1)
-        self._run(reply, user, request, lambda: self.generator.generate(request, images), parent_id=None)
+        self._run(reply, user, request, lambda: self.generator.generate(request, images), None, footer)
 
     def variations(self, reply: ThreadReply, user: str, drawing: Drawing) -> None:
         """A variation of the drawing's first image."""
         self.edit(reply, user, drawing, VARIATION_INSTRUCTION)
 
-    def _run(self, reply: ThreadReply, user: str, request: DrawRequest, make: Make, parent_id: str | None) -> None:
+    def _run(self, reply: ThreadReply, user: str, request: DrawRequest, make: Make, parent_id: str | None,
+             footer: Footer | None = None) -> None:
         quota = self.settings.image_quota_per_user_per_day
         reservation = self.records.reserve(user, request.count, quota)
         if reservation is None:
@@ -93,7 +97,7 @@ class DrawService:
             reply.error(f"You've used {used} of your {quota} images for today (IMAGE_QUOTA_PER_USER_PER_DAY). "
                         "The quota resets at 00:00 UTC.")
             return
-        progress = _Progress(reply, request)
+        progress = _Progress(reply, request, footer)
         try:
             with self.queue.slot(on_position=progress.queued):
                 progress.drawing(self.generator.model)
@@ -130,12 +134,14 @@ class DrawService:
         )
         progress.done(drawing, result)
 
-    def _offline(self, reply: ThreadReply, prompt: str) -> None:
+    def _offline(self, reply: ThreadReply, prompt: str, footer: Footer | None = None) -> None:
         images = self.library.search(prompt, limit=3)
         if not images:
-            reply.post(f":information_source: {OFFLINE} There are no images in the knowledge base yet to offer instead.")
+            text = f":information_source: {OFFLINE} There are no images in the knowledge base yet to offer instead."
+            reply.post(text, blocks=_with_footer(text, None, footer))
             return
-        reply.post(f":information_source: {OFFLINE} Meanwhile, here are the closest images in the knowledge base:")
+        text = f":information_source: {OFFLINE} Meanwhile, here are the closest images in the knowledge base:"
+        reply.post(text, blocks=_with_footer(text, None, footer))
         reply.client.files_upload_v2(
             channel=reply.channel, thread_ts=reply.thread_ts,
             file_uploads=[{"file": p.source, "title": p.title[:250], "alt_txt": p.title[:1000]} for p in images],
@@ -146,10 +152,12 @@ class DrawService:
 class _Progress:
     """One placeholder message, updated in place: queued (with position), drawing, done or failed."""
 
-    def __init__(self, reply: ThreadReply, request: DrawRequest) -> None:
+    def __init__(self, reply: ThreadReply, request: DrawRequest, footer: Footer | None = None) -> None:
         self._reply = reply
         self._prompt = escape(request.prompt[:200])
-        self._ts = reply.post(f":hourglass_flowing_sand: Getting ready to draw _{self._prompt}_…")
+        self._footer = footer
+        text = f":hourglass_flowing_sand: Getting ready to draw _{self._prompt}_…"
+        self._ts = reply.post(text, blocks=_with_footer(text, None, footer))
 
     def queued(self, position: int) -> None:
         self._update(f":hourglass_flowing_sand: Queued: you're number {position} in line for _{self._prompt}_.")
@@ -165,7 +173,16 @@ class _Progress:
                      blocks=build_drawing_blocks(drawing, result.ignored, result.notes))
 
     def _update(self, text: str, blocks: list | None = None) -> None:
-        self._reply.client.chat_update(channel=self._reply.channel, ts=self._ts, text=text, blocks=blocks or [])
+        blocks = _with_footer(text, blocks, self._footer) or []
+        self._reply.client.chat_update(channel=self._reply.channel, ts=self._ts, text=text, blocks=blocks)
+
+
+def _with_footer(text: str, blocks: list | None, footer: Footer | None) -> list | None:
+    """`blocks` (or the text as a section) followed by the footer's blocks; unchanged without a footer."""
+    extra = footer() if footer else []
+    if not extra:
+        return blocks
+    return (blocks or [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]) + extra
 
 
 def _cost(result: GenerationResult) -> float:
