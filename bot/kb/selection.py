@@ -1,0 +1,254 @@
+"""Choose the answer among candidate units: by meaning and by the question's specific terms, the specific
+over the general, steps for "how do I"; or decide that the passages don't answer the question.
+
+score = meaning (MiniLM cosine; a list or section means what its best part means)
+        + coverage_weight * coverage (the share of the question's term weight the unit holds: in its own
+          text, in its heading or lead-in, or as a word close in meaning; rare words weigh more)
+        + small bonuses (steps for "how do I", a duration for "how long", ...) - a penalty for a general
+          rule when the question names something specific the rule doesn't
+A question is refused when an identifier or a rare word it names is in no passage (unless a catch-all
+row such as "Other international cities" fits), when the best unit covers too little of it, or when the
+best score is low.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bot.kb import sparse
+from bot.kb.question import CAUSE_HEADING, QuestionTerms, analyse, mentions, present, stems_of
+from bot.kb.units import Unit
+from bot.kb.vectors import VectorCache
+from bot.providers.base import Embedder, TermStats
+
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The weights of the choice, set on the tuning set (examples/eval/answers.jsonl); see docs/benchmarks.md."""
+
+    coverage_weight: float = 0.6
+    context_credit: float = 0.6  # a term found in the heading or lead-in counts this much
+    soft_credit: float = 0.6  # a term found only as a word close in meaning counts this much
+    soft_match: float = 0.6  # ... when the two words are at least this close (cosine)
+    steps_bonus: float = 0.12
+    why_bonus: float = 0.05
+    shape_bonus: float = 0.08  # the unit holds what the question asks for: a duration, an amount, a time
+    general_penalty: float = 0.06
+    name_penalty: float = 0.15  # the unit lacks a name the question capitalises (a city, a plan)
+    min_support: float = 0.5
+    min_coverage: float = 0.45
+    second_margin: float = 0.04
+    candidates: int = 6  # units whose coverage is refined with words close in meaning
+    same_kind: float = 0.35  # a missing name fits a table's catch-all row when this close to its row names
+
+
+@dataclass
+class Choice:
+    """The units to quote (best first), or none with the reason the question is not answered."""
+
+    units: list[Unit] = field(default_factory=list)
+    reason: str = ""
+    note: str = ""  # said before the quote, e.g. that a catch-all row answers for a name not listed
+    scores: list[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Weights:
+    """How much each of the question's terms counts, and which are specific."""
+
+    terms: dict[str, float]  # stem -> weight (identifiers by their normalised text)
+    spelled: dict[str, str]  # stem -> the word as the question spells it
+    identifiers: tuple[str, ...]
+    specific: frozenset[str]
+
+    @property
+    def total(self) -> float:
+        return sum(self.terms.values()) or 1.0
+
+
+class Selector:
+    """Scores units against a question and picks what to quote."""
+
+    def __init__(self, embedder: Embedder, stats: TermStats | None = None, tuning: Tuning | None = None) -> None:
+        self._embedder = embedder
+        self._stats = stats
+        self.tuning = tuning or Tuning()
+        self._vectors = VectorCache(embedder)
+
+    def choose(self, question: str, units: Sequence[Unit]) -> Choice:
+        """The best units for `question`, or an empty Choice with the reason."""
+        terms = analyse(question, self._stats)
+        units = [u for u in units if not u.parts or u.kind in _composites(terms)]
+        if not units:
+            return Choice(reason="no passages")
+        weights = self._weights(terms)
+        meaning = self._meaning(question, units)
+        coverage = np.array([self._coverage(weights, terms, u, soft=False) for u in units])
+        first = self._scores(meaning, coverage, terms, weights, units)
+        top = [int(i) for i in np.argsort(-first)[: self.tuning.candidates]]
+        for i in top:
+            coverage[i] = self._coverage(weights, terms, units[i], soft=True)
+        scores = self._scores(meaning, coverage, terms, weights, units)
+        order = sorted(top, key=lambda i: -scores[i])
+        best = order[0]
+        gap = self._gap(terms, weights, units)
+        if gap or scores[best] < self.tuning.min_support or coverage[best] < self.tuning.min_coverage:
+            return self._fallback(terms, weights, units, order, gap) or Choice(
+                reason=f"missing {gap}" if gap else f"support {scores[best]:.2f}, coverage {coverage[best]:.2f}",
+                scores=[float(scores[i]) for i in order[:3]])
+        chosen = [self._whole(units[best], units, terms)]
+        exceptions = _exceptions(chosen[0], units)
+        if exceptions is not None:
+            return Choice(units=[chosen[0], exceptions], scores=[float(scores[i]) for i in order[:3]])
+        for i in order[1:]:
+            if len(chosen) == 2 or scores[i] < scores[best] - self.tuning.second_margin:
+                break
+            if not any(_overlaps(units[i], c) for c in chosen):
+                chosen.append(units[i])
+        return Choice(units=chosen, scores=[float(scores[i]) for i in order[:3]])
+
+    def _weights(self, terms: QuestionTerms) -> _Weights:
+        weights = {t.stem: t.weight for t in terms.terms}
+        heaviest = max(weights.values(), default=1.0)
+        for identifier in terms.identifiers:
+            weights[identifier] = heaviest
+        cut = 0.75 * heaviest
+        specific = frozenset(s for s, w in weights.items() if w >= cut)
+        return _Weights(weights, {t.stem: t.word for t in terms.terms}, terms.identifiers, specific)
+
+    def _meaning(self, question: str, units: Sequence[Unit]) -> np.ndarray:
+        """Cosine to the question; a list, entry or section means what its best part or its topic means."""
+        texts = list(dict.fromkeys([u.embedding_text for u in units if not u.parts] +
+                                   [u.topic for u in units if u.parts and u.topic]))
+        vectors = self._vectors.embed(texts)
+        query = np.asarray(self._embedder.embed_query(question), dtype=np.float32)
+        by_text = dict(zip(texts, (vectors @ query).tolist(), strict=True))
+        by_part = {u.text: by_text[u.embedding_text] for u in units if not u.parts}
+        return np.array([max([by_part.get(p, 0.0) for p in u.parts] + [by_text.get(u.topic, 0.0)]) if u.parts
+                         else by_text[u.embedding_text] for u in units])
+
+    def _coverage(self, weights: _Weights, terms: QuestionTerms, unit: Unit, soft: bool) -> float:
+        local, context = stems_of(unit.local), stems_of(unit.context)
+        if unit.parts and (terms.how_to or terms.fix):
+            local |= context  # steps under "VPN error 809" are about error 809
+        credit = 0.0
+        unmatched = []
+        for stem, weight in weights.terms.items():
+            if stem in weights.identifiers:
+                found = present(stem, [unit.text]) or self.tuning.context_credit * present(stem, [unit.context])
+                credit += weight * float(found)
+            elif stem in local:
+                credit += weight
+            elif stem in context:
+                credit += weight * self.tuning.context_credit
+            else:
+                unmatched.append(stem)
+        if soft and unmatched:
+            words = sorted(_words(f"{unit.local} {unit.context}"))
+            credit += sum(weights.terms[s] * self.tuning.soft_credit for s in unmatched
+                          if self._near(weights.spelled.get(s, s), words))
+        amounts = sum(1.0 for a in terms.amounts if mentions(a, unit.text))
+        return (credit + amounts * max(weights.terms.values(), default=1.0)) / (
+            weights.total + len(terms.amounts) * max(weights.terms.values(), default=1.0))
+
+    def _scores(self, meaning: np.ndarray, coverage: np.ndarray, terms: QuestionTerms, weights: _Weights,
+                units: Sequence[Unit]) -> np.ndarray:
+        scores = meaning + self.tuning.coverage_weight * coverage
+        names = [t.stem for t in terms.names]
+        for i, unit in enumerate(units):
+            if terms.how_to and unit.kind == "steps" or terms.fix and unit.kind == "entry":
+                scores[i] += self.tuning.steps_bonus
+            if terms.why and CAUSE_HEADING.search(unit.context.split("\n")[0].split(" › ")[-1]):
+                scores[i] += self.tuning.why_bonus
+            if names and any(n not in stems_of(f"{unit.local} {unit.context}") for n in names) \
+                    and not (terms.how_to and unit.kind == "steps"):
+                scores[i] -= self.tuning.name_penalty
+            if terms.answer_types and any(shape.search(unit.text) for shape in terms.answer_types):
+                scores[i] += self.tuning.shape_bonus
+            if unit.general and any(s not in stems_of(unit.text) for s in weights.specific):
+                scores[i] -= self.tuning.general_penalty
+        return scores
+
+    def _gap(self, terms: QuestionTerms, weights: _Weights, units: Sequence[Unit]) -> str:
+        """A specific thing the question names that no passage mentions: an identifier, or a rare word."""
+        texts = [f"{u.context}\n{u.text}" for u in units]
+        for identifier in terms.identifiers:
+            if not present(identifier, texts):
+                return identifier
+        everywhere = set().union(*(stems_of(t) for t in texts))
+        missing = [t for t in terms.names if t.stem not in everywhere]
+        if missing:
+            words = sorted(set().union(*(_words(t) for t in texts)))
+            for term in missing:
+                if not self._near(term.word, words):
+                    return term.word
+        return ""
+
+    def _near(self, word: str, words: list[str]) -> bool:
+        if not words:
+            return False
+        vectors = self._vectors.embed([word, *words])
+        return float(np.max(vectors[1:] @ vectors[0])) >= self.tuning.soft_match
+
+    def _fallback(self, terms: QuestionTerms, weights: _Weights, units: Sequence[Unit], order: list[int],
+                  gap: str) -> Choice | None:
+        """A catch-all row ("Other international cities") answers for a name its table does not list."""
+        if terms.identifiers and gap in terms.identifiers:
+            return None
+        names = [gap] if gap else [t.word for t in terms.unknown]
+        for unit in units:
+            if unit.kind != "row" or not unit.general:
+                continue
+            siblings = [u.text.split(":", 1)[0] for u in units if u.kind == "row" and u.context == unit.context
+                        and u is not unit]
+            for name in names:
+                if siblings and self._closeness(name, siblings) >= self.tuning.same_kind:
+                    note = f"{name[:1].upper()}{name[1:]} isn't listed separately; the general row applies:"
+                    return Choice(units=[unit], note=note)
+        return None
+
+    def _closeness(self, word: str, names: list[str]) -> float:
+        vectors = self._vectors.embed([word, *names])
+        return float(np.max(vectors[1:] @ vectors[0]))
+
+    def _whole(self, best: Unit, units: Sequence[Unit], terms: QuestionTerms) -> Unit:
+        """A step of a list answers "how do I" as the whole list; a list item otherwise stands alone."""
+        if best.kind in ("item", "sentence") and terms.how_to:
+            for unit in units:
+                if unit.kind in ("steps", "entry") and unit.number == best.number and best.text in unit.text:
+                    return unit
+        return best
+
+
+def _composites(terms: QuestionTerms) -> set[str]:
+    """Which kinds of whole lists and sections may answer: steps for "how do I", a paragraph for "why"."""
+    kinds: set[str] = set()
+    if terms.how_to:
+        kinds |= {"steps", "entry", "list"}
+    if terms.fix:
+        kinds |= {"entry", "steps"}
+    if terms.why:
+        kinds |= {"paragraph", "section", "entry"}
+    if terms.enumeration:
+        kinds |= {"list", "section"}
+    return kinds
+
+
+def _exceptions(chosen: Unit, units: Sequence[Unit]) -> Unit | None:
+    """A general rule followed by its exceptions ("As a general rule ... The exceptions:") comes with them."""
+    if not chosen.general or chosen.kind not in ("sentence", "item"):
+        return None
+    lists = [u for u in units if u.kind in ("list", "steps") and u.number == chosen.number]
+    return lists[0] if lists else None
+
+
+def _overlaps(a: Unit, b: Unit) -> bool:
+    return a.text in b.text or b.text in a.text
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in sparse.tokens(text) if len(w) > 2 and w.isalpha()}
