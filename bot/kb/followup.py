@@ -11,7 +11,8 @@ from bot.kb import sparse
 from bot.kb.question import CONVERSATIONAL
 
 # How close (cosine) the new words must be to the words they replace.
-REPLACE_AT = 0.3
+REPLACE_AT = 0.2
+_ALIKE = 0.15  # a name is likelier to replace a name, a common word a common word
 _CONNECTOR = re.compile(
     r"^\s*(?:(?:and|or|but|also|so|ok|okay)\b[\s,]*(?:(?:what|how) about\b|for\b(?=.)|in\b(?=.)|on\b(?=.)|"
     r"with\b(?=.)|at\b(?=.))?|(?:what|how) about\b|what of\b|same (?=for|in|on|with|at)|"
@@ -23,6 +24,8 @@ _QUESTION_START = re.compile(r"^\s*(what|how|when|where|who|whom|which|why|is|ar
 _PRONOUN = re.compile(r"\b(it|its|it's|that|this|they|them|their|those|these|one|ones)\b", re.IGNORECASE)
 _LEADING = re.compile(r"^(?:(?:in|for|on|at|with|to|from|of|the|a|an|my|our|your|using|about)\s+)+", re.IGNORECASE)
 _WORD = re.compile(r"[$€£]?[A-Za-z0-9]+(?:[-_.,'][A-Za-z0-9]+)*%?")
+# What the earlier question asked about the topic, not the topic: "what does X mean?" -> X.
+_PREDICATES = frozenset("mean means meaning cost costs work works take takes need needs happen happens".split())
 Closeness = Callable[[str, list[str]], list[float]]
 
 
@@ -62,7 +65,7 @@ def _content(text: str) -> list[str]:
 
 def _topic(frame: str) -> str:
     """The words of the frame that say what it is about."""
-    words = [w for w in _WORD.findall(frame) if w.lower() not in sparse.STOPWORDS
+    words = [w for w in _WORD.findall(frame) if w.lower() not in sparse.STOPWORDS | _PREDICATES
              and sparse.stem(w.lower()) not in CONVERSATIONAL and not _QUESTION_START.fullmatch(w)]
     return " ".join(words)
 
@@ -71,13 +74,24 @@ def _substitute(frame: str, new: str, closeness: Closeness) -> str:
     """The frame with its words most like `new` replaced by `new`, or with `new` added when none are alike."""
     core = _LEADING.sub("", new).strip() or new
     spans = _spans(frame)
+    shared = {w.lower() for w in _WORD.findall(core)} & {w.lower() for w in _WORD.findall(frame)}
+    if shared:  # "and the Executive plan?" after "... the Standard phone plan ...": Executive replaces Standard
+        core = " ".join(w for w in core.split() if w.lower() not in shared) or core
+        spans = [s for s in spans if not shared & {w.lower() for w in _WORD.findall(s[0])}]
     if spans:
         scores = closeness(core, [text for text, _, _ in spans])
+        named = _capitalised(core)
+        scores = [score + (_ALIKE if _capitalised(text) == named else 0.0) for score, (text, _, _) in zip(scores, spans)]
         best = max(range(len(spans)), key=lambda i: (round(scores[i], 2), spans[i][2] - spans[i][1]))
         if scores[best] >= REPLACE_AT:
             _, start, end = spans[best]
             return frame[:start] + core + frame[end:]
     return f"{frame.rstrip(' ?.!')} {new}?"
+
+
+def _capitalised(text: str) -> bool:
+    """Whether `text` names something (a capitalised word or a number): names replace names."""
+    return any(w[:1].isupper() or w[:1].isdigit() or w[:1] in "$€£" for w in text.split())
 
 
 def _spans(frame: str) -> list[tuple[str, int, int]]:

@@ -17,6 +17,8 @@ CONVERSATIONAL = frozenset(sparse.terms(
     "help question what how much many long day days time tomorrow today yesterday onto ve m s t ll re d also too "
     "still allowed allow supposed happen happens give gives go going make find put take taken took use used using "
     "come came keep kept see seen try tried ask asked ever "
+    "quickly quick soon often far big small large fast early late different another other same new next exactly "
+    "usually normally typically currently possible able sure "
     "say says said let lets look like well just really actually maybe right thanks hi hey ok okay"
 ))
 _UNIT_WORDS = ("%|percent|years?|yrs?|months?|weeks?|days?|nights?|hours?|hrs?|minutes?|mins?|seconds?|people|"
@@ -29,6 +31,8 @@ _ASKS = (
                             r"\btimeouts?\b|\bdeadline\b|\bttl\b", re.I),
      re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:-\s*)?(?:ms|milliseconds?|seconds?|minutes?|mins?|hours?|h|days?|working days|"
                 r"business days|weeks?|months?|years?|nights?)\b|\b(?:daily|weekly|monthly|yearly|annually|every)\b", re.I)),
+    ("definition", re.compile(r"\bwhat (?:does|do) .+ mean\b|\bwhat is meant\b|\bstand for\b|\bdefinition\b", re.I),
+     re.compile(r"\bmean(?:s|ing)?\b|\bstands? for\b|\brefers? to\b|\bis (?:a|an|the)\b", re.I)),
     ("who", re.compile(r"^\s*who\b|\bwho (?:approves|owns|decides|signs|pays|gets)\b", re.I),
      re.compile(r"\b(?:manager|director|vp|team|owner|lead|security|legal|finance|cfo|ceo|help desk|people team|"
                 r"engineers?|employees?|everyone|anyone)\b", re.I)),
@@ -40,6 +44,10 @@ _ASKS = (
      re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|"
                 r"march|april|may|june|july|august|september|october|november|december)\b", re.I)),
 )
+# "How does the canary work", "What is the lodging cap in Dublin", "Who approves an international trip".
+_FOCUS = re.compile(r"^\s*(?:how|what|which|who|when|where|why)(?:'s|\s+(?:much|many|long|often|soon))?\s+"
+                    r"(?:(?:is|are|was|were|does|do|did|can|should|will|would)\s+)?(?:(?:the|a|an|my|our|your)\s+)?"
+                    r"(?P<focus>[\w-]+(?:\s+[\w-]+)?)", re.IGNORECASE)
 ENUMERATION = re.compile(r"^\s*(?:who\b|which \w+s\b|what are\b|list\b|what (?:\w+ )?(?:options|types|kinds)\b)",
                          re.IGNORECASE)
 FIX = re.compile(r"\b(?:fix|fails?|failing|broken|error|not working|won'?t|can'?t|doesn'?t work|keeps?)\b", re.I)
@@ -72,6 +80,7 @@ class QuestionTerms:
     answer_types: tuple[re.Pattern[str], ...] = ()  # what an answer looks like: a duration, an amount, a time
     enumeration: bool = False  # "who gets ...", "which tools ...": a list answers it
     fix: bool = False  # something is broken: a symptom-and-fix entry answers it
+    focus: frozenset[str] = frozenset()  # the stems of what the question is about ("the canary" in "how does the canary work")
 
     @property
     def names(self) -> tuple[Term, ...]:
@@ -103,8 +112,11 @@ def analyse(question: str, stats: TermStats | None) -> QuestionTerms:
         for stem in stems if not stem.isdigit()
     )
     asks = tuple(shape for _, cue, shape in _ASKS if cue.search(question)) + _count_shape(question)
+    focus = _FOCUS.match(question)
+    focus_stems = frozenset(map(sparse.stem, sparse.tokens(focus.group("focus")))) if focus else frozenset()
     return QuestionTerms(terms, identifiers(question), amounts(question), bool(HOW_TO.search(question)),
-                         bool(WHY.search(question)), asks, bool(ENUMERATION.search(question)), bool(FIX.search(question)))
+                         bool(WHY.search(question)), asks, bool(ENUMERATION.search(question)), bool(FIX.search(question)),
+                         focus_stems - asking)
 
 
 def _count_shape(question: str) -> tuple[re.Pattern[str], ...]:

@@ -6,9 +6,10 @@ score = meaning (MiniLM cosine; a list or section means what its best part means
           text, in its heading or lead-in, or as a word close in meaning; rare words weigh more)
         + small bonuses (steps for "how do I", a duration for "how long", ...) - a penalty for a general
           rule when the question names something specific the rule doesn't
-A question is refused when an identifier or a rare word it names is in no passage (unless a catch-all
-row such as "Other international cities" fits), when the best unit covers too little of it, or when the
-best score is low.
+A question is refused when a code it names ("Tier 4") is nowhere in the knowledge base, when a topic word
+the knowledge base never uses has nothing close to it in the passages, when the best unit covers too
+little of it, or when the best score is low; a name no passage lists can still be answered by a table's
+catch-all row ("Other international cities").
 """
 
 from __future__ import annotations
@@ -33,14 +34,17 @@ class Tuning:
     coverage_weight: float = 0.6
     context_credit: float = 0.6  # a term found in the heading or lead-in counts this much
     soft_credit: float = 0.6  # a term found only as a word close in meaning counts this much
-    soft_match: float = 0.6  # ... when the two words are at least this close (cosine)
+    soft_match: float = 0.7  # ... when the two words are at least this close (cosine)
     steps_bonus: float = 0.12
     why_bonus: float = 0.05
     shape_bonus: float = 0.08  # the unit holds what the question asks for: a duration, an amount, a time
     general_penalty: float = 0.06
-    name_penalty: float = 0.15  # the unit lacks a name the question capitalises (a city, a plan)
+    name_penalty: float = 0.15  # the unit lacks a name the question capitalises (a city, a plan) or its code
+    focus_boost: float = 1.5  # what the question is about ("how does the canary work ...") weighs more
+    salient: float = 0.35  # a word this close to the question's meaning (or closer) carries its full weight
+    stranger_match: float = 0.6  # an unknown topic word needs a passage word this close, or the question is refused
     min_support: float = 0.5
-    min_coverage: float = 0.45
+    min_coverage: float = 0.35
     second_margin: float = 0.04
     candidates: int = 6  # units whose coverage is refined with words close in meaning
     same_kind: float = 0.35  # a missing name fits a table's catch-all row when this close to its row names
@@ -64,6 +68,7 @@ class _Weights:
     spelled: dict[str, str]  # stem -> the word as the question spells it
     identifiers: tuple[str, ...]
     specific: frozenset[str]
+    salience: dict[str, float]
 
     @property
     def total(self) -> float:
@@ -85,8 +90,9 @@ class Selector:
         units = [u for u in units if not u.parts or u.kind in _composites(terms)]
         if not units:
             return Choice(reason="no passages")
-        weights = self._weights(terms)
-        meaning = self._meaning(question, units)
+        query = np.asarray(self._embedder.embed_query(question), dtype=np.float32)
+        weights = self._weights(terms, query)
+        meaning = self._meaning(query, units)
         coverage = np.array([self._coverage(weights, terms, u, soft=False) for u in units])
         first = self._scores(meaning, coverage, terms, weights, units)
         top = [int(i) for i in np.argsort(-first)[: self.tuning.candidates]]
@@ -95,10 +101,10 @@ class Selector:
         scores = self._scores(meaning, coverage, terms, weights, units)
         order = sorted(top, key=lambda i: -scores[i])
         best = order[0]
-        gap = self._gap(terms, weights, units)
+        gap = self._gap(terms, units) or self._stranger(terms, weights, units)
         if gap or scores[best] < self.tuning.min_support or coverage[best] < self.tuning.min_coverage:
             return self._fallback(terms, weights, units, order, gap) or Choice(
-                reason=f"missing {gap}" if gap else f"support {scores[best]:.2f}, coverage {coverage[best]:.2f}",
+                reason=f"nothing on '{gap}'" if gap else f"support {scores[best]:.2f}, coverage {coverage[best]:.2f}",
                 scores=[float(scores[i]) for i in order[:3]])
         chosen = [self._whole(units[best], units, terms)]
         exceptions = _exceptions(chosen[0], units)
@@ -111,21 +117,32 @@ class Selector:
                 chosen.append(units[i])
         return Choice(units=chosen, scores=[float(scores[i]) for i in order[:3]])
 
-    def _weights(self, terms: QuestionTerms) -> _Weights:
-        weights = {t.stem: t.weight for t in terms.terms}
+    def _weights(self, terms: QuestionTerms, query: np.ndarray) -> _Weights:
+        """Each term's weight: rarity in the KB x salience (how close the word is to the question's meaning),
+        so "pet" in "pet insurance" counts and "around" in "any way around it" hardly does."""
+        salience = self._salience(terms, query)
+        weights = {t.stem: t.weight * salience[t.stem] * (self.tuning.focus_boost if t.stem in terms.focus else 1.0)
+                   for t in terms.terms}
         heaviest = max(weights.values(), default=1.0)
         for identifier in terms.identifiers:
             weights[identifier] = heaviest
         cut = 0.75 * heaviest
         specific = frozenset(s for s, w in weights.items() if w >= cut)
-        return _Weights(weights, {t.stem: t.word for t in terms.terms}, terms.identifiers, specific)
+        return _Weights(weights, {t.stem: t.word for t in terms.terms}, terms.identifiers, specific, salience)
 
-    def _meaning(self, question: str, units: Sequence[Unit]) -> np.ndarray:
+    def _salience(self, terms: QuestionTerms, query: np.ndarray) -> dict[str, float]:
+        if not terms.terms:
+            return {}
+        vectors = self._vectors.embed([t.word for t in terms.terms])
+        closeness = vectors @ query
+        full = self.tuning.salient
+        return {t.stem: float(min(1.0, max(0.1, c / full))) for t, c in zip(terms.terms, closeness, strict=True)}
+
+    def _meaning(self, query: np.ndarray, units: Sequence[Unit]) -> np.ndarray:
         """Cosine to the question; a list, entry or section means what its best part or its topic means."""
         texts = list(dict.fromkeys([u.embedding_text for u in units if not u.parts] +
                                    [u.topic for u in units if u.parts and u.topic]))
         vectors = self._vectors.embed(texts)
-        query = np.asarray(self._embedder.embed_query(question), dtype=np.float32)
         by_text = dict(zip(texts, (vectors @ query).tolist(), strict=True))
         by_part = {u.text: by_text[u.embedding_text] for u in units if not u.parts}
         return np.array([max([by_part.get(p, 0.0) for p in u.parts] + [by_text.get(u.topic, 0.0)]) if u.parts
@@ -167,39 +184,47 @@ class Selector:
             if names and any(n not in stems_of(f"{unit.local} {unit.context}") for n in names) \
                     and not (terms.how_to and unit.kind == "steps"):
                 scores[i] -= self.tuning.name_penalty
+            if not terms.why and any(not present(x, [unit.local, unit.context]) for x in terms.identifiers):
+                scores[i] -= self.tuning.name_penalty  # "P-104" asks for the P-104 row, not its neighbours
             if terms.answer_types and any(shape.search(unit.text) for shape in terms.answer_types):
                 scores[i] += self.tuning.shape_bonus
             if unit.general and any(s not in stems_of(unit.text) for s in weights.specific):
                 scores[i] -= self.tuning.general_penalty
         return scores
 
-    def _gap(self, terms: QuestionTerms, weights: _Weights, units: Sequence[Unit]) -> str:
-        """A specific thing the question names that no passage mentions: an identifier, or a rare word."""
-        texts = [f"{u.context}\n{u.text}" for u in units]
+    def _gap(self, terms: QuestionTerms, units: Sequence[Unit]) -> str:
+        """A code or numbered name the question gives ("P-104", "Tier 4") that the knowledge base lacks."""
+        texts = [f"{u.context}\n{u.local}" for u in units]
         for identifier in terms.identifiers:
-            if not present(identifier, texts):
-                return identifier
-        everywhere = set().union(*(stems_of(t) for t in texts))
-        missing = [t for t in terms.names if t.stem not in everywhere]
-        if missing:
-            words = sorted(set().union(*(_words(t) for t in texts)))
-            for term in missing:
-                if not self._near(term.word, words):
-                    return term.word
+            if present(identifier, texts):
+                continue
+            if " " not in identifier and self._stats is not None and self._stats.frequencies([identifier]):
+                continue  # the KB has it, in passages not retrieved: not a reason to refuse
+            return identifier
         return ""
 
-    def _near(self, word: str, words: list[str]) -> bool:
+    def _stranger(self, terms: QuestionTerms, weights: _Weights, units: Sequence[Unit]) -> str:
+        """A topic word of the question (salient, never used by the KB) with nothing close to it in any passage."""
+        salient = [t for t in terms.unknown if weights.salience.get(t.stem, 0.0) >= 1.0]
+        if not salient:
+            return ""
+        words = sorted(set().union(*(_words(f"{u.local} {u.context}") for u in units)))
+        return next((t.word for t in salient if not self._near(t.word, words, self.tuning.stranger_match)), "")
+
+    def _near(self, word: str, words: list[str], threshold: float | None = None) -> bool:
         if not words:
             return False
         vectors = self._vectors.embed([word, *words])
-        return float(np.max(vectors[1:] @ vectors[0])) >= self.tuning.soft_match
+        return float(np.max(vectors[1:] @ vectors[0])) >= (threshold or self.tuning.soft_match)
 
     def _fallback(self, terms: QuestionTerms, weights: _Weights, units: Sequence[Unit], order: list[int],
                   gap: str) -> Choice | None:
         """A catch-all row ("Other international cities") answers for a name its table does not list."""
         if terms.identifiers and gap in terms.identifiers:
             return None
-        names = [gap] if gap else [t.word for t in terms.unknown]
+        everywhere = set().union(*(stems_of(f"{u.local} {u.context}") for u in units))
+        names = [gap] if gap else []
+        names += [t.word for t in terms.names if t.stem not in everywhere]
         for unit in units:
             if unit.kind != "row" or not unit.general:
                 continue
