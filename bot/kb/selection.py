@@ -101,7 +101,8 @@ class Selector:
         scores = self._scores(meaning, coverage, terms, weights, units)
         order = sorted(top, key=lambda i: -scores[i])
         best = order[0]
-        gap = self._gap(terms, units) or self._stranger(terms, weights, units)
+        gap = self._gap(terms, units) or self._unlisted(terms, weights, units) or \
+            self._stranger(terms, weights, [units[best]])
         if gap or scores[best] < self.tuning.min_support or coverage[best] < self.tuning.min_coverage:
             return self._fallback(terms, weights, units, order, gap) or Choice(
                 reason=f"nothing on '{gap}'" if gap else f"support {scores[best]:.2f}, coverage {coverage[best]:.2f}",
@@ -203,8 +204,17 @@ class Selector:
             return identifier
         return ""
 
+    def _unlisted(self, terms: QuestionTerms, weights: _Weights, units: Sequence[Unit]) -> str:
+        """A name the question is about ("the Berlin office") that no passage mentions, nor anything like it."""
+        everywhere = set().union(*(stems_of(f"{u.local} {u.context}") for u in units))
+        missing = [t for t in terms.names if t.stem not in everywhere and weights.salience.get(t.stem, 0.0) >= 1.0]
+        if not missing:
+            return ""
+        words = sorted(set().union(*(_words(f"{u.local} {u.context}") for u in units)))
+        return next((t.word for t in missing if not self._near(t.word, words, self.tuning.stranger_match)), "")
+
     def _stranger(self, terms: QuestionTerms, weights: _Weights, units: Sequence[Unit]) -> str:
-        """A topic word of the question (salient, never used by the KB) with nothing close to it in any passage."""
+        """A topic word of the question (salient, never used by the KB) with nothing close to it in `units`."""
         salient = [t for t in terms.unknown if weights.salience.get(t.stem, 0.0) >= 1.0]
         if not salient:
             return ""
