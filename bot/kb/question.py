@@ -51,7 +51,7 @@ _FOCUS = re.compile(r"^\s*(?:how|what|which|who|when|where|why)(?:'s|\s+(?:much|
 ENUMERATION = re.compile(r"^\s*(?:who\b|which \w+s\b|what are\b|list\b|what (?:\w+ )?(?:options|types|kinds)\b)",
                          re.IGNORECASE)
 FIX = re.compile(r"\b(?:fix|fails?|failing|broken|error|not working|won'?t|can'?t|doesn'?t work|keeps?)\b", re.I)
-CAUSE_HEADING = re.compile(r"\b(?:cause|causes|why|reason|root)\b", re.IGNORECASE)
+CAUSE_HEADING = re.compile(r"\b(?:cause|causes|why|reason|root|background)\b", re.IGNORECASE)
 HOW_TO = re.compile(r"^\s*(?:so\s+|and\s+|ok\s+)?(how (?:do|can|should|would|could) (?:i|we|you|one)\b|how to\b|"
                     r"what (?:are|is) the (?:steps|process|procedure)\b|steps? (?:to|for)\b|what do i do\b|"
                     r"what should i do\b|how (?:do|can) i fix\b)", re.IGNORECASE)

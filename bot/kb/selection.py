@@ -15,7 +15,7 @@ catch-all row ("Other international cities").
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -36,7 +36,7 @@ class Tuning:
     soft_credit: float = 0.6  # a term found only as a word close in meaning counts this much
     soft_match: float = 0.7  # ... when the two words are at least this close (cosine)
     steps_bonus: float = 0.12
-    why_bonus: float = 0.05
+    why_bonus: float = 0.1
     shape_bonus: float = 0.08  # the unit holds what the question asks for: a duration, an amount, a time
     general_penalty: float = 0.06
     name_penalty: float = 0.15  # the unit lacks a name the question capitalises (a city, a plan) or its code
@@ -46,6 +46,7 @@ class Tuning:
     min_support: float = 0.5
     min_coverage: float = 0.35
     second_margin: float = 0.04
+    breadth_credit: float = 0.25  # what a section's other parts add to its best part's coverage
     candidates: int = 6  # units whose coverage is refined with words close in meaning
     same_kind: float = 0.35  # a missing name fits a table's catch-all row when this close to its row names
 
@@ -150,6 +151,15 @@ class Selector:
                          else by_text[u.embedding_text] for u in units])
 
     def _coverage(self, weights: _Weights, terms: QuestionTerms, unit: Unit, soft: bool) -> float:
+        """The share of the question's weight the unit holds. A section or list gets its best part's share
+        and only a little for what its other parts add, so a long unit doesn't win by sheer size."""
+        whole = self._held(weights, terms, unit, soft)
+        if unit.kind not in ("section", "paragraph", "list") or not unit.parts:
+            return whole
+        best = max(self._held(weights, terms, replace(unit, text=part, parts=()), soft) for part in unit.parts)
+        return best + self.tuning.breadth_credit * max(0.0, whole - best)
+
+    def _held(self, weights: _Weights, terms: QuestionTerms, unit: Unit, soft: bool) -> float:
         local, context = stems_of(unit.local), stems_of(unit.context)
         if unit.parts and (terms.how_to or terms.fix):
             local |= context  # steps under "VPN error 809" are about error 809
@@ -178,7 +188,7 @@ class Selector:
         scores = meaning + self.tuning.coverage_weight * coverage
         names = [t.stem for t in terms.names]
         for i, unit in enumerate(units):
-            if terms.how_to and unit.kind == "steps" or terms.fix and unit.kind == "entry":
+            if terms.how_to and unit.kind == "steps" or terms.fix and not terms.why and unit.kind == "entry":
                 scores[i] += self.tuning.steps_bonus
             if terms.why and CAUSE_HEADING.search(unit.context.split("\n")[0].split(" › ")[-1]):
                 scores[i] += self.tuning.why_bonus
@@ -264,7 +274,7 @@ def _composites(terms: QuestionTerms) -> set[str]:
     kinds: set[str] = set()
     if terms.how_to:
         kinds |= {"steps", "entry", "list"}
-    if terms.fix:
+    if terms.fix and not terms.why:
         kinds |= {"entry", "steps"}
     if terms.why:
         kinds |= {"paragraph", "section", "entry"}
