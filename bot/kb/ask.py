@@ -8,8 +8,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from bot.kb.followup import resolve
-from bot.kb.vectors import VectorCache
 from bot.kb.store import ChunkStore, SearchMode
+from bot.kb.vectors import VectorCache
 from bot.providers.base import NOT_IN_KB, Answerer, Embedder, Passage, Turn
 
 MAX_QUESTION_CHARS = 4000

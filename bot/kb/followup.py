@@ -4,6 +4,7 @@ a full new question stands alone. The whole thread is resolved in order, so each
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 
@@ -25,7 +26,7 @@ _PRONOUN = re.compile(r"\b(it|its|it's|that|this|they|them|their|those|these|one
 _LEADING = re.compile(r"^(?:(?:in|for|on|at|with|to|from|of|the|a|an|my|our|your|using|about)\s+)+", re.IGNORECASE)
 _WORD = re.compile(r"[$€£]?[A-Za-z0-9]+(?:[-_.,'][A-Za-z0-9]+)*%?")
 # What the earlier question asked about the topic, not the topic: "what does X mean?" -> X.
-_PREDICATES = frozenset("mean means meaning cost costs work works take takes need needs happen happens".split())
+_PREDICATES = frozenset(["mean", "means", "meaning", "cost", "costs", "work", "works", "take", "takes", "need", "needs", "happen", "happens"])
 Closeness = Callable[[str, list[str]], list[float]]
 
 
@@ -103,7 +104,7 @@ def _spans(frame: str) -> list[tuple[str, int, int]]:
     for i, first in enumerate(content):
         for length in (1, 2, 3):
             run = content[i : i + length]
-            if len(run) < length or any(words.index(b) - words.index(a) != 1 for a, b in zip(run, run[1:])):
+            if len(run) < length or any(words.index(b) - words.index(a) != 1 for a, b in itertools.pairwise(run)):
                 break
             spans.append((frame[first.start() : run[-1].end()], first.start(), run[-1].end()))
     return spans

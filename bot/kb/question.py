@@ -28,21 +28,21 @@ _AMOUNT = re.compile(r"(?<![\w.])[$€£]?\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))
 WHY = re.compile(r"^\s*(?:so\s+|and\s+)?(why\b|what (?:caused|happened|went wrong)\b|how come\b|explain\b)", re.IGNORECASE)
 _ASKS = (
     ("duration", re.compile(r"\bhow (?:long|soon|quickly|fast|often)\b|\bhow much time\b|\bwithin what\b|"
-                            r"\btimeouts?\b|\bdeadline\b|\bttl\b", re.I),
+                            r"\btimeouts?\b|\bdeadline\b|\bttl\b", re.IGNORECASE),
      re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:-\s*)?(?:ms|milliseconds?|seconds?|minutes?|mins?|hours?|h|days?|working days|"
-                r"business days|weeks?|months?|years?|nights?)\b|\b(?:daily|weekly|monthly|yearly|annually|every)\b", re.I)),
-    ("definition", re.compile(r"\bwhat (?:does|do) .+ mean\b|\bwhat is meant\b|\bstand for\b|\bdefinition\b", re.I),
-     re.compile(r"\bmean(?:s|ing)?\b|\bstands? for\b|\brefers? to\b|\bis (?:a|an|the)\b", re.I)),
-    ("who", re.compile(r"^\s*who\b|\bwho (?:approves|owns|decides|signs|pays|gets)\b", re.I),
+                r"business days|weeks?|months?|years?|nights?)\b|\b(?:daily|weekly|monthly|yearly|annually|every)\b", re.IGNORECASE)),
+    ("definition", re.compile(r"\bwhat (?:does|do) .+ mean\b|\bwhat is meant\b|\bstand for\b|\bdefinition\b", re.IGNORECASE),
+     re.compile(r"\bmean(?:s|ing)?\b|\bstands? for\b|\brefers? to\b|\bis (?:a|an|the)\b", re.IGNORECASE)),
+    ("who", re.compile(r"^\s*who\b|\bwho (?:approves|owns|decides|signs|pays|gets)\b", re.IGNORECASE),
      re.compile(r"\b(?:manager|director|vp|team|owner|lead|security|legal|finance|cfo|ceo|help desk|people team|"
-                r"engineers?|employees?|everyone|anyone)\b", re.I)),
+                r"engineers?|employees?|everyone|anyone)\b", re.IGNORECASE)),
     ("amount", re.compile(r"\bhow much\b|\bcost|\bprice|\bfee\b|\brate\b|\bcap\b|\blimit\b|\ballowance|\bstipend|"
-                          r"\bper diem\b|\bpaid\b|\bbudget", re.I),
-     re.compile(r"[$€£]\s?\d|\b(?:USD|EUR|GBP|CAD|JPY|SGD|AUD|CHF)\s?\d|\d\s?(?:USD|EUR|GBP|CAD|JPY|SGD)\b|\d\s?%", re.I)),
+                          r"\bper diem\b|\bpaid\b|\bbudget", re.IGNORECASE),
+     re.compile(r"[$€£]\s?\d|\b(?:USD|EUR|GBP|CAD|JPY|SGD|AUD|CHF)\s?\d|\d\s?(?:USD|EUR|GBP|CAD|JPY|SGD)\b|\d\s?%", re.IGNORECASE)),
 
-    ("time", re.compile(r"^\s*when\b|\bwhat time\b|\bwhich days?\b|\bwhat date\b|\bopening hours\b", re.I),
+    ("time", re.compile(r"^\s*when\b|\bwhat time\b|\bwhich days?\b|\bwhat date\b|\bopening hours\b", re.IGNORECASE),
      re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|"
-                r"march|april|may|june|july|august|september|october|november|december)\b", re.I)),
+                r"march|april|may|june|july|august|september|october|november|december)\b", re.IGNORECASE)),
 )
 # "How does the canary work", "What is the lodging cap in Dublin", "Who approves an international trip".
 _FOCUS = re.compile(r"^\s*(?:how|what|which|who|when|where|why)(?:'s|\s+(?:much|many|long|often|soon))?\s+"
@@ -50,7 +50,7 @@ _FOCUS = re.compile(r"^\s*(?:how|what|which|who|when|where|why)(?:'s|\s+(?:much|
                     r"(?P<focus>[\w-]+(?:\s+[\w-]+)?)", re.IGNORECASE)
 ENUMERATION = re.compile(r"^\s*(?:who\b|which \w+s\b|what are\b|list\b|what (?:\w+ )?(?:options|types|kinds)\b)",
                          re.IGNORECASE)
-FIX = re.compile(r"\b(?:fix|fails?|failing|broken|error|not working|won'?t|can'?t|doesn'?t work|keeps?)\b", re.I)
+FIX = re.compile(r"\b(?:fix|fails?|failing|broken|error|not working|won'?t|can'?t|doesn'?t work|keeps?)\b", re.IGNORECASE)
 CAUSE_HEADING = re.compile(r"\b(?:cause|causes|why|reason|root|background)\b", re.IGNORECASE)
 HOW_TO = re.compile(r"^\s*(?:so\s+|and\s+|ok\s+)?(how (?:do|can|should|would|could) (?:i|we|you|one)\b|how to\b|"
                     r"what (?:are|is) the (?:steps|process|procedure)\b|steps? (?:to|for)\b|what do i do\b|"
@@ -171,10 +171,10 @@ def normalise(text: str) -> str:
 
 
 _RANGE_PATTERNS = [
-    (re.compile(r"(?:up to|less than|under|below|at most|no more than)\s+\$?([\d,.]+)", re.I), "max"),
-    (re.compile(r"(?:more than|over|above|at least|from)\s+\$?([\d,.]+)", re.I), "min"),
-    (re.compile(r"\$?([\d,.]+)\s*(?:\w+\s+)?(?:or more|or longer|and (?:above|over|up)|\+)", re.I), "min"),
-    (re.compile(r"\$?([\d,.]+)\s*(?:to|-|–|and)\s*\$?([\d,.]+)", re.I), "between"),
+    (re.compile(r"(?:up to|less than|under|below|at most|no more than)\s+\$?([\d,.]+)", re.IGNORECASE), "max"),
+    (re.compile(r"(?:more than|over|above|at least|from)\s+\$?([\d,.]+)", re.IGNORECASE), "min"),
+    (re.compile(r"\$?([\d,.]+)\s*(?:\w+\s+)?(?:or more|or longer|and (?:above|over|up)|\+)", re.IGNORECASE), "min"),
+    (re.compile(r"\$?([\d,.]+)\s*(?:to|-|–|and)\s*\$?([\d,.]+)", re.IGNORECASE), "between"),
 ]
 
 

@@ -15,65 +15,23 @@ catch-all row ("Other international cities").
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 
-from bot.kb import sparse
-from bot.kb.question import CAUSE_HEADING, QuestionTerms, analyse, mentions, present, stems_of
+from bot.kb.question import (
+    CAUSE_HEADING,
+    QuestionTerms,
+    analyse,
+    mentions,
+    present,
+    stems_of,
+)
+from bot.kb.refusal import Refusals, word_set
+from bot.kb.tuning import Choice, Tuning, Weights
 from bot.kb.units import Unit
 from bot.kb.vectors import VectorCache
 from bot.providers.base import Embedder, TermStats
-
-
-
-@dataclass(frozen=True)
-class Tuning:
-    """The weights of the choice, set on the tuning set (examples/eval/answers.jsonl); see docs/benchmarks.md."""
-
-    coverage_weight: float = 0.6
-    context_credit: float = 0.6  # a term found in the heading or lead-in counts this much
-    soft_credit: float = 0.6  # a term found only as a word close in meaning counts this much
-    soft_match: float = 0.7  # ... when the two words are at least this close (cosine)
-    steps_bonus: float = 0.12
-    why_bonus: float = 0.1
-    shape_bonus: float = 0.08  # the unit holds what the question asks for: a duration, an amount, a time
-    general_penalty: float = 0.06
-    name_penalty: float = 0.15  # the unit lacks a name the question capitalises (a city, a plan) or its code
-    focus_boost: float = 1.5  # what the question is about ("how does the canary work ...") weighs more
-    salient: float = 0.35  # a word this close to the question's meaning (or closer) carries its full weight
-    stranger_match: float = 0.6  # an unknown topic word needs a passage word this close, or the question is refused
-    min_support: float = 0.5
-    min_coverage: float = 0.35
-    second_margin: float = 0.04
-    breadth_credit: float = 0.25  # what a section's other parts add to its best part's coverage
-    candidates: int = 6  # units whose coverage is refined with words close in meaning
-    same_kind: float = 0.35  # a missing name fits a table's catch-all row when this close to its row names
-
-
-@dataclass
-class Choice:
-    """The units to quote (best first), or none with the reason the question is not answered."""
-
-    units: list[Unit] = field(default_factory=list)
-    reason: str = ""
-    note: str = ""  # said before the quote, e.g. that a catch-all row answers for a name not listed
-    scores: list[float] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Weights:
-    """How much each of the question's terms counts, and which are specific."""
-
-    terms: dict[str, float]  # stem -> weight (identifiers by their normalised text)
-    spelled: dict[str, str]  # stem -> the word as the question spells it
-    identifiers: tuple[str, ...]
-    specific: frozenset[str]
-    salience: dict[str, float]
-
-    @property
-    def total(self) -> float:
-        return sum(self.terms.values()) or 1.0
 
 
 class Selector:
@@ -84,6 +42,7 @@ class Selector:
         self._stats = stats
         self.tuning = tuning or Tuning()
         self._vectors = VectorCache(embedder)
+        self._refusals = Refusals(self._vectors, stats, self.tuning)
 
     def choose(self, question: str, units: Sequence[Unit]) -> Choice:
         """The best units for `question`, or an empty Choice with the reason."""
@@ -102,10 +61,10 @@ class Selector:
         scores = self._scores(meaning, coverage, terms, weights, units)
         order = sorted(top, key=lambda i: -scores[i])
         best = order[0]
-        gap = self._gap(terms, units) or self._unlisted(terms, weights, units) or \
-            self._stranger(terms, weights, [units[best]])
+        gap = self._refusals.missing_code(terms, units) or self._refusals.unlisted_name(terms, weights, units) \
+            or self._refusals.stranger(terms, weights, [units[best]])
         if gap or scores[best] < self.tuning.min_support or coverage[best] < self.tuning.min_coverage:
-            return self._fallback(terms, weights, units, order, gap) or Choice(
+            return self._refusals.catch_all(terms, units, gap) or Choice(
                 reason=f"nothing on '{gap}'" if gap else f"support {scores[best]:.2f}, coverage {coverage[best]:.2f}",
                 scores=[float(scores[i]) for i in order[:3]])
         chosen = [self._whole(units[best], units, terms)]
@@ -119,7 +78,7 @@ class Selector:
                 chosen.append(units[i])
         return Choice(units=chosen, scores=[float(scores[i]) for i in order[:3]])
 
-    def _weights(self, terms: QuestionTerms, query: np.ndarray) -> _Weights:
+    def _weights(self, terms: QuestionTerms, query: np.ndarray) -> Weights:
         """Each term's weight: rarity in the KB x salience (how close the word is to the question's meaning),
         so "pet" in "pet insurance" counts and "around" in "any way around it" hardly does."""
         salience = self._salience(terms, query)
@@ -130,7 +89,7 @@ class Selector:
             weights[identifier] = heaviest
         cut = 0.75 * heaviest
         specific = frozenset(s for s, w in weights.items() if w >= cut)
-        return _Weights(weights, {t.stem: t.word for t in terms.terms}, terms.identifiers, specific, salience)
+        return Weights(weights, {t.stem: t.word for t in terms.terms}, terms.identifiers, specific, salience)
 
     def _salience(self, terms: QuestionTerms, query: np.ndarray) -> dict[str, float]:
         if not terms.terms:
@@ -150,7 +109,7 @@ class Selector:
         return np.array([max([by_part.get(p, 0.0) for p in u.parts] + [by_text.get(u.topic, 0.0)]) if u.parts
                          else by_text[u.embedding_text] for u in units])
 
-    def _coverage(self, weights: _Weights, terms: QuestionTerms, unit: Unit, soft: bool) -> float:
+    def _coverage(self, weights: Weights, terms: QuestionTerms, unit: Unit, soft: bool) -> float:
         """The share of the question's weight the unit holds. A section or list gets its best part's share
         and only a little for what its other parts add, so a long unit doesn't win by sheer size."""
         whole = self._held(weights, terms, unit, soft)
@@ -159,7 +118,7 @@ class Selector:
         best = max(self._held(weights, terms, replace(unit, text=part, parts=()), soft) for part in unit.parts)
         return best + self.tuning.breadth_credit * max(0.0, whole - best)
 
-    def _held(self, weights: _Weights, terms: QuestionTerms, unit: Unit, soft: bool) -> float:
+    def _held(self, weights: Weights, terms: QuestionTerms, unit: Unit, soft: bool) -> float:
         local, context = stems_of(unit.local), stems_of(unit.context)
         if unit.parts and (terms.how_to or terms.fix):
             local |= context  # steps under "VPN error 809" are about error 809
@@ -176,14 +135,14 @@ class Selector:
             else:
                 unmatched.append(stem)
         if soft and unmatched:
-            words = sorted(_words(f"{unit.local} {unit.context}"))
+            words = sorted(word_set(f"{unit.local} {unit.context}"))
             credit += sum(weights.terms[s] * self.tuning.soft_credit for s in unmatched
-                          if self._near(weights.spelled.get(s, s), words))
+                          if self._vectors.near(weights.spelled.get(s, s), words, self.tuning.soft_match))
         amounts = sum(1.0 for a in terms.amounts if mentions(a, unit.text))
         return (credit + amounts * max(weights.terms.values(), default=1.0)) / (
             weights.total + len(terms.amounts) * max(weights.terms.values(), default=1.0))
 
-    def _scores(self, meaning: np.ndarray, coverage: np.ndarray, terms: QuestionTerms, weights: _Weights,
+    def _scores(self, meaning: np.ndarray, coverage: np.ndarray, terms: QuestionTerms, weights: Weights,
                 units: Sequence[Unit]) -> np.ndarray:
         scores = meaning + self.tuning.coverage_weight * coverage
         names = [t.stem for t in terms.names]
@@ -202,63 +161,6 @@ class Selector:
             if unit.general and any(s not in stems_of(unit.text) for s in weights.specific):
                 scores[i] -= self.tuning.general_penalty
         return scores
-
-    def _gap(self, terms: QuestionTerms, units: Sequence[Unit]) -> str:
-        """A code or numbered name the question gives ("P-104", "Tier 4") that the knowledge base lacks."""
-        texts = [f"{u.context}\n{u.local}" for u in units]
-        for identifier in terms.identifiers:
-            if present(identifier, texts):
-                continue
-            if " " not in identifier and self._stats is not None and self._stats.frequencies([identifier]):
-                continue  # the KB has it, in passages not retrieved: not a reason to refuse
-            return identifier
-        return ""
-
-    def _unlisted(self, terms: QuestionTerms, weights: _Weights, units: Sequence[Unit]) -> str:
-        """A name the question is about ("the Berlin office") that no passage mentions, nor anything like it."""
-        everywhere = set().union(*(stems_of(f"{u.local} {u.context}") for u in units))
-        missing = [t for t in terms.names if t.stem not in everywhere and weights.salience.get(t.stem, 0.0) >= 1.0]
-        if not missing:
-            return ""
-        words = sorted(set().union(*(_words(f"{u.local} {u.context}") for u in units)))
-        return next((t.word for t in missing if not self._near(t.word, words, self.tuning.stranger_match)), "")
-
-    def _stranger(self, terms: QuestionTerms, weights: _Weights, units: Sequence[Unit]) -> str:
-        """A topic word of the question (salient, never used by the KB) with nothing close to it in `units`."""
-        salient = [t for t in terms.unknown if weights.salience.get(t.stem, 0.0) >= 1.0]
-        if not salient:
-            return ""
-        words = sorted(set().union(*(_words(f"{u.local} {u.context}") for u in units)))
-        return next((t.word for t in salient if not self._near(t.word, words, self.tuning.stranger_match)), "")
-
-    def _near(self, word: str, words: list[str], threshold: float | None = None) -> bool:
-        if not words:
-            return False
-        vectors = self._vectors.embed([word, *words])
-        return float(np.max(vectors[1:] @ vectors[0])) >= (threshold or self.tuning.soft_match)
-
-    def _fallback(self, terms: QuestionTerms, weights: _Weights, units: Sequence[Unit], order: list[int],
-                  gap: str) -> Choice | None:
-        """A catch-all row ("Other international cities") answers for a name its table does not list."""
-        if terms.identifiers and gap in terms.identifiers:
-            return None
-        everywhere = set().union(*(stems_of(f"{u.local} {u.context}") for u in units))
-        names = [gap] if gap else []
-        names += [t.word for t in terms.names if t.stem not in everywhere]
-        for unit in units:
-            if unit.kind != "row" or not unit.general:
-                continue
-            siblings = [u.text.split(":", 1)[0] for u in units if u.kind == "row" and u.context == unit.context
-                        and u is not unit]
-            for name in names:
-                if siblings and self._closeness(name, siblings) >= self.tuning.same_kind:
-                    note = f"{name[:1].upper()}{name[1:]} isn't listed separately; the general row applies:"
-                    return Choice(units=[unit], note=note)
-        return None
-
-    def _closeness(self, word: str, names: list[str]) -> float:
-        vectors = self._vectors.embed([word, *names])
-        return float(np.max(vectors[1:] @ vectors[0]))
 
     def _whole(self, best: Unit, units: Sequence[Unit], terms: QuestionTerms) -> Unit:
         """A step of a list answers "how do I" as the whole list; a list item otherwise stands alone."""
@@ -294,6 +196,3 @@ def _exceptions(chosen: Unit, units: Sequence[Unit]) -> Unit | None:
 def _overlaps(a: Unit, b: Unit) -> bool:
     return a.text in b.text or b.text in a.text
 
-
-def _words(text: str) -> set[str]:
-    return {w for w in sparse.tokens(text) if len(w) > 2 and w.isalpha()}

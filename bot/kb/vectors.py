@@ -31,3 +31,14 @@ class VectorCache:
         while len(self._vectors) > self._size:
             self._vectors.popitem(last=False)
         return np.vstack(rows) if rows else np.zeros((0, self._embedder.dimension), dtype=np.float32)
+
+    def closest(self, text: str, others: Sequence[str]) -> float:
+        """The highest cosine between `text` and any of `others` (-1 when there are none)."""
+        if not others:
+            return -1.0
+        vectors = self.embed([text, *others])
+        return float(np.max(vectors[1:] @ vectors[0]))
+
+    def near(self, text: str, others: Sequence[str], threshold: float) -> bool:
+        """Whether any of `others` is at least `threshold` close to `text`."""
+        return self.closest(text, others) >= threshold
