@@ -91,8 +91,15 @@ def plain_text(path: Path) -> str:
     return re.sub(r"\s+([.,;:!?)])", r"\1", text.replace("**", "").replace("`", ""))
 
 
-def run(kb_root: Path, items: list[dict], settings=None) -> list[Outcome]:
-    """Ingest `kb_root` into a temporary store (offline unless `settings` say otherwise) and ask every item."""
+def run(kb_root: Path, items: list[dict], settings=None, threads: int = 1) -> list[Outcome]:
+    """Ingest `kb_root` into a temporary store (offline unless `settings` say otherwise) and ask every item.
+
+    torch runs on `threads` intra-op threads: on a shared 2-core machine two threads wait on each other
+    whenever a third process runs (a MiniLM query took 26 ms on one thread and 445 ms on two, measured), so
+    the timings compare versions at one thread each."""
+    import torch
+
+    torch.set_num_threads(threads)
     from bot.config import Settings
     from bot.providers.base import Turn
     from bot.services import build_knowledge_base
