@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import cached_property
 
 from bot.config import Settings
 from bot.find.factory import build_image_encoder
@@ -58,7 +58,7 @@ def build_knowledge_base(settings: Settings, collection: str | None = None) -> K
     model_id, dimension = embedding_space(settings)
     store = ChunkStore(open_qdrant(settings), collection or settings.collection, model_id, dimension)
     manifest = Manifest(settings.manifest_path)
-    providers = build_providers(settings, partial(manifest.known_terms, store.name))
+    providers = build_providers(settings, manifest.term_stats(store.name))
     embedder = providers.embedder
     encoder, tuning = build_image_encoder(settings, embedder, providers.google_client, providers.models)
     ask = AskService(store, embedder, providers.answerer)

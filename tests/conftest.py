@@ -79,7 +79,7 @@ def sample_kb(tmp_path_factory):
     knowledge_base = build_knowledge_base(settings)
     report = knowledge_base.ingestor().run([SAMPLE_KB])
     documents = [d for d in report.added if not d.startswith("images/")]
-    assert len(documents) == 20 and not report.skipped, "every sample document and image ingests cleanly"
+    assert len(documents) == 24 and not report.skipped, "every sample document and image ingests cleanly"
     yield knowledge_base
     knowledge_base.close()
 

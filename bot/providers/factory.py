@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.config import Settings
-from bot.providers.base import Answerer, Embedder, Vocabulary
+from bot.providers.base import Answerer, Embedder, TermStats
 
 LOCAL_NOTICE = (
     "No Google credentials (GEMINI_API_KEY or GOOGLE_GENAI_USE_VERTEXAI) found: using the offline "
@@ -38,10 +38,10 @@ def embedding_space(settings: Settings) -> tuple[str, int]:
     return local_embedder.MODEL_ID, local_embedder.DIMENSION
 
 
-def build_providers(settings: Settings, vocabulary: Vocabulary | None = None) -> Providers:
+def build_providers(settings: Settings, vocabulary: TermStats | None = None) -> Providers:
     """Google providers when credentials are configured, else the offline defaults.
 
-    `vocabulary` tells the offline answerer which words the knowledge base contains.
+    `vocabulary` tells the offline answerer how often the knowledge base uses each word.
     """
     if settings.uses_google:
         from bot.providers.gemini_answerer import GeminiAnswerer
