@@ -45,11 +45,12 @@ def main() -> None:
     body = "## Offline answerer: answer or refuse (`python -m bench.answerability`)\n\n" + stamp() + "\n\n"
     body += table(["question set", "used for", "questions", "result"], rows)
     body += (
-        "\n\nWithout a language model, refusing is a heuristic: the best sentence's similarity minus a penalty for "
-        "topic words the knowledge base never mentions. It is right on the sets it was tuned on, and answers the "
-        "held-out covered questions, but it refuses only some held-out absent ones (a question that shares words "
-        "with the knowledge base, like 'dental plans' or 'holiday party', gets quoted sentences). The Gemini "
-        "answerer decides with the grounding instruction instead."
+        "\n\nWithout a language model, refusing is a heuristic (bot/kb/refusal.py, bot/kb/selection.py): the "
+        "quoted unit must hold enough of the question's weighted terms, and a code, a name or a topic word the "
+        "passages never mention refuses it. The chatty covered questions it now refuses (8 of 40) are ones whose "
+        "words the best unit doesn't hold ('my grandmother passed away last night', 'per-person limit'). "
+        "bench/answers.py judges answers by their facts on larger sets. The Gemini answerer decides with the "
+        "grounding instruction instead.\n"
     )
     emit("answerability", body, args.write)
 

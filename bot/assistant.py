@@ -7,29 +7,35 @@ import uuid
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
-from bot.conversation import thread_history
+from bot.conversation import ThreadReader, thread_history, thread_images
 from bot.find.download import DownloadError
 from bot.find.flow import FindFlow
 from bot.find.images import UnsupportedFile
 from bot.imaging.base import GeneratedImage
 from bot.imaging.params import USAGE as DRAW_USAGE
-from bot.imaging.params import DrawParamError, parse_draw
+from bot.imaging.params import DrawParamError, parse_draw, refers_to_images
+from bot.imaging.progress import Footer
+from bot.imaging.records import Drawing
 from bot.kb.ask import AnswerStream, InvalidQuestion
 from bot.kb.store import KnowledgeBaseError
+from bot.offers import Click, Offers
 from bot.providers.base import ProviderError
-from bot.router import Intent, Kind, is_question, route
+from bot.router import Decision, Kind, Thread, is_question
 from bot.services import Services
 from bot.slack.blocks import (
     HELP_TEXT,
     build_citation_blocks,
     build_feedback_blocks,
     build_help_blocks,
+    build_switched_blocks,
 )
 from bot.slack.message import IncomingMessage
 from bot.slack.reply import ThreadReply
 
 log = logging.getLogger(__name__)
+
 
 @dataclass
 class Curator:
@@ -40,27 +46,23 @@ class Curator:
     def __post_init__(self) -> None:
         self._find = FindFlow(self.services.settings, self.services.kb.find, self._post_answer,
                               self.services.draw.records)
+        self._offers = Offers(self.services.state)
 
-    def handle(self, message: IncomingMessage, client: WebClient, bot_user_id: str = "") -> None:
-        """Route and serve one message in its thread; every outcome is a visible reply."""
-        drawing = self.services.draw.records.last_in_thread(message.channel, message.thread_ts) if message.in_thread else None
-        intent = route(message.text, has_files=bool(message.files), command=message.command,
-                       thread_has_image=drawing is not None)
+    def handle(self, message: IncomingMessage, client: WebClient, bot_user_id: str = "", kind: Kind | None = None) -> None:
+        """Route and serve one message in its thread (as `kind` when a button chose it); every outcome is a
+        visible reply. An unsure routing offers the other reading with one button."""
+        drawing, thread = self._context(message)
+        router = self.services.router
+        if kind is None:
+            decision = router.route(message.text, files=len(message.files), command=message.command, thread=thread,
+                                    bot_user_id=bot_user_id)
+        else:
+            decision = router.decide_as(kind, message.text, bot_user_id)
+        footer = self._offers.offer(decision, message)
         reply = ThreadReply(client, message.channel, message.thread_ts, message.ts, message.team, message.user,
                             outbox=self.services.outbox)
         try:
-            if intent.kind is Kind.ASK:
-                self._ask(intent, message, reply, bot_user_id)
-            elif intent.kind is Kind.DRAW:
-                self._draw(intent, message, reply)
-            elif intent.kind is Kind.EDIT and drawing is not None:
-                self.services.draw.edit(reply, message.user, drawing, intent.text)
-            elif intent.kind is Kind.FIND and message.files:
-                self._find.files(reply, message.files, intent.text, question=is_question(intent.text))
-            elif intent.kind is Kind.FIND:
-                self._find.text(reply, intent.text)
-            else:
-                reply.post(HELP_TEXT, blocks=build_help_blocks())
+            self._serve(decision, message, reply, drawing, footer, bot_user_id)
         except (InvalidQuestion, DrawParamError, KnowledgeBaseError, ProviderError, UnsupportedFile,
                 DownloadError) as exc:
             reply.error(str(exc))
@@ -75,33 +77,92 @@ class Curator:
             reply.done()
             self.services.state.join_thread(message.channel, message.thread_ts)
 
-    def _draw(self, intent: Intent, message: IncomingMessage, reply: ThreadReply) -> None:
-        if not intent.text:
+    def switch(self, click: Click, client: WebClient, bot_user_id: str = "") -> str:
+        """Serve an unsure request as the reading its button offered, once; "" or a note for the clicker."""
+        offer, note = self._offers.claim(click)
+        if offer is None:
+            return note
+        try:
+            client.chat_update(channel=click.channel, ts=click.message_ts, text=click.text or "Switched.",
+                               blocks=build_switched_blocks(click.blocks, click.user, offer.alternative))
+        except SlackApiError as exc:  # the switch matters more than the note on the old message
+            log.warning("could not mark message %s as switched: %s", click.message_ts, exc.response.get("error"))
+        original = IncomingMessage(user=offer.user, channel=offer.channel, text=offer.text, ts=offer.message_ts,
+                                   thread_ts=offer.thread_ts)
+        self.handle(original, client, bot_user_id, kind=Kind(offer.alternative))
+        return ""
+
+    def _context(self, message: IncomingMessage) -> tuple[Drawing | None, Thread | None]:
+        """The thread's last drawing, and whether the bot's latest reply there is a drawing or an answer."""
+        if not message.in_thread:
+            return None, None
+        drawing = self.services.draw.records.last_in_thread(message.channel, message.thread_ts)
+        answered_at = self.services.state.last_answer_at(message.channel, message.thread_ts)
+        if drawing is not None and (answered_at is None or drawing.created_at >= answered_at):
+            return drawing, Thread.DRAWING
+        if answered_at is not None or self.services.state.in_thread(message.channel, message.thread_ts):
+            return drawing, Thread.ANSWER
+        return drawing, None
+
+    def _serve(self, decision: Decision, message: IncomingMessage, reply: ThreadReply, drawing: Drawing | None,
+               footer: Footer | None, bot_user_id: str) -> None:
+        if decision.kind is Kind.ASK:
+            self._ask(decision.text, message, reply, bot_user_id, footer)
+        elif decision.kind is Kind.DRAW or (decision.kind is Kind.EDIT and drawing is None):
+            self._draw(decision.text, message, reply, footer)
+        elif decision.kind is Kind.EDIT:
+            self.services.draw.edit(reply, message.user, drawing, decision.text, footer)
+        elif decision.kind is Kind.FIND and message.files:
+            self._find.files(reply, message.files, decision.text, question=is_question(decision.text))
+        elif decision.kind is Kind.FIND:
+            self._find.text(reply, decision.text)
+        else:
+            reply.post(HELP_TEXT, blocks=build_help_blocks())
+
+    def _draw(self, text: str, message: IncomingMessage, reply: ThreadReply, footer: Footer | None) -> None:
+        if not text:
             reply.post(f"Tell me what to draw, e.g. `draw a lighthouse at dusk --ar 16:9`.\n{DRAW_USAGE}")
             return
-        request = parse_draw(intent.text)
-        if message.files:  # "draw … " with an image attached: change that image
-            upload = self._find.first_image(reply, message.files)
-            image = GeneratedImage(upload.data, upload.mime_type)
-            self.services.draw.edit_upload(reply, message.user, image, request)
+        request = parse_draw(text)
+        files = self._reference_files(message, reply, request.prompt)
+        if not files:
+            self.services.draw.draw(reply, message.user, request, footer)
             return
-        self.services.draw.draw(reply, message.user, request)
+        images = [GeneratedImage(i.data, i.mime_type) for i in self._find.images(reply, files)]
+        self.services.draw.draw_with_references(reply, message.user, images, request, footer)
 
-    def _ask(self, intent: Intent, message: IncomingMessage, reply: ThreadReply, bot_user_id: str) -> None:
+    def _reference_files(self, message: IncomingMessage, reply: ThreadReply, prompt: str) -> list[dict]:
+        """The images a drawing should follow, newest last: those attached to the message (the generator keeps
+        what its model takes, and says so), else (for `… in this style`) the newest found or uploaded earlier in
+        the thread, up to the model's limit."""
+        generator = self.services.draw.generator
+        limit = generator.max_references if generator is not None else 0
+        if limit == 0:
+            return []
+        if message.files:
+            return list(message.files)
+        if message.in_thread and refers_to_images(prompt):
+            return thread_images(self._reader(reply), message.ts)[-limit:]
+        return []
+
+    def _ask(self, question: str, message: IncomingMessage, reply: ThreadReply, bot_user_id: str,
+             footer: Footer | None) -> None:
         reply.acknowledge("is searching the knowledge base…")
         history = []
         if message.in_thread:
-            history = thread_history(reply.client, message.channel, message.thread_ts, message.ts, bot_user_id,
-                                     self.services.outbox, message.team)
-        self._post_answer(reply, intent.text, self.services.kb.ask.ask(intent.text, history=history))
+            history = thread_history(self._reader(reply), message.ts, bot_user_id)
+        self._post_answer(reply, question, self.services.kb.ask.ask(question, history=history), footer)
 
-    def _post_answer(self, reply: ThreadReply, question: str, answer: AnswerStream) -> None:
+    def _reader(self, reply: ThreadReply) -> ThreadReader:
+        return ThreadReader(reply.client, self.services.outbox, reply.channel, reply.thread_ts, reply.team)
+
+    def _post_answer(self, reply: ThreadReply, question: str, answer: AnswerStream, footer: Footer | None = None) -> None:
         """Stream an answer with its sources and feedback buttons, and record it for the feedback."""
         answer_id = uuid.uuid4().hex[:12]
 
         def final_blocks() -> list[dict]:
             citations = build_citation_blocks(answer.citations, self.services.settings.docs_url)
-            return citations + build_feedback_blocks(answer_id)
+            return citations + build_feedback_blocks(answer_id) + (footer() if footer else [])
 
         reply.stream(answer, final_blocks, title=question)
         self.services.state.record_answer(

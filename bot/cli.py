@@ -23,6 +23,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
     ingest.add_argument("--collection", metavar="NAME", help="knowledge base name (default: CURATOR_COLLECTION or 'kb')")
 
+    reindex = commands.add_parser(
+        "reindex", help="rebuild the configured embedding space from the files already ingested (after a model change)")
+    reindex.add_argument("--collection", metavar="NAME", help="knowledge base name (default: CURATOR_COLLECTION or 'kb')")
+
     ask = commands.add_parser("ask", help="answer a question from the knowledge base")
     ask.add_argument("question", nargs="+", help="the question")
     ask.add_argument("--collection", metavar="NAME", help="knowledge base name")
@@ -39,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     usage = commands.add_parser("usage", help="drawing usage: images, tokens and estimated cost per user and day")
     usage.add_argument("--days", type=int, default=30, help="how many days back (default 30)")
     commands.add_parser("doctor", help="check every configured model, credential and service, and say what works")
+    route = commands.add_parser("route", help="show how messages would be routed (kind, text, confidence) as JSON")
+    route.add_argument("message", nargs="*", help="the message, as a user would type it")
+    route.add_argument("--file", metavar="PATH", help="route every line of this file ('-': standard input)")
+    route.add_argument("--thread", choices=["drawing", "answer"], help="as a reply under a drawing or an answer")
+    route.add_argument("--files", type=int, default=0, metavar="N", help="as if N images were attached")
     return parser
 
 
@@ -65,6 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot import cli_console
 
         return cli_console.run(args, settings)
+    if args.command == "route":
+        from bot import cli_route
+
+        return cli_route.run(args, settings)
     if args.command == "doctor":
         from bot import cli_doctor
 

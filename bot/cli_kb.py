@@ -1,4 +1,4 @@
-"""`curator ingest` and `curator ask`: progress, summaries and streamed answers in the terminal."""
+"""`curator ingest`, `curator reindex` and `curator ask`: progress, summaries and streamed answers in the terminal."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from rich.table import Table
 from bot.config import Settings
 from bot.kb.ask import InvalidQuestion
 from bot.kb.ingest import IngestReport, discover
+from bot.kb.reindex import plan_reindex
 from bot.kb.store import KnowledgeBaseError
 from bot.providers.base import ProviderError
 from bot.providers.factory import LOCAL_NOTICE
@@ -36,7 +37,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if kb.providers.local:
         err.print(f"[dim]{LOCAL_NOTICE}[/dim]", soft_wrap=True)
     try:
-        return ingest(kb, args, err) if args.command == "ingest" else ask(kb, args, err)
+        commands = {"ingest": ingest, "reindex": reindex, "ask": ask}
+        return commands[args.command](kb, args, err)
     except (ProviderError, KnowledgeBaseError, InvalidQuestion, FileNotFoundError) as exc:
         err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
         return 1
@@ -46,25 +48,60 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 def ingest(kb: KnowledgeBase, args: argparse.Namespace, err: Console) -> int:
     """Index the given paths with a progress bar, then print the summary."""
-    total = len(discover(args.paths))
-    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-    with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task("Ingesting", total=total)
-        report = kb.ingestor().run(args.paths, on_file=lambda f: progress.update(task, advance=1, description=f.doc_id[-40:]))
-    print_summary(report, kb.store.name, Console())
+    print_summary(_with_progress(kb, args.paths, err, "Ingesting"), kb.store.name, Console())
     return 0
 
 
-def print_summary(report: IngestReport, collection: str, console: Console) -> None:
+def reindex(kb: KnowledgeBase, args: argparse.Namespace, err: Console) -> int:
+    """Ingest every path the manifest knows for this knowledge base into the current embedding space, index the
+    drawings again, then print the summary."""
+    plan = plan_reindex(kb.manifest, kb.store.base)
+    for path in plan.missing:
+        err.print(f"[yellow]gone[/yellow] {escape(path)}: no longer on disk, not rebuilt", soft_wrap=True)
+    report = _with_progress(kb, plan.paths, err, "Reindexing")
+    drawings = reindex_drawings(kb)
+    print_summary(report, kb.store.name, Console(), title="Reindex summary", drawings=drawings)
+    return 0
+
+
+def reindex_drawings(kb: KnowledgeBase) -> int:
+    """Index every kept drawing in the current space (they are not files under an ingest path)."""
+    from bot.imaging.library import ImageLibrary
+    from bot.imaging.records import DrawingRecords
+
+    records = DrawingRecords(kb.settings.state_path, kb.settings.images_dir)
+    try:
+        kept = [d for d in records.all() if all(p.exists() for p in d.paths)]
+        library = ImageLibrary(kb.images, kb.find)
+        for drawing in kept:
+            library.add(drawing)
+    finally:
+        records.close()
+    return len(kept)
+
+
+def _with_progress(kb: KnowledgeBase, paths: list, err: Console, label: str) -> IngestReport:
+    total = len(discover(paths))
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        return kb.ingestor().run(paths, on_file=lambda f: progress.update(task, advance=1, description=f.doc_id[-40:]))
+
+
+def print_summary(report: IngestReport, collection: str, console: Console, title: str = "Ingest summary",
+                  drawings: int | None = None) -> None:
     """The closing summary: counts per outcome, skipped files with reasons, chunks and time."""
-    table = Table(title="Ingest summary", caption=f"collection {collection}", show_header=False)
+    table = Table(title=title, show_header=False)
     for label, items in [("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged),
                          ("removed", report.removed), ("skipped", report.skipped)]:
         table.add_row(label, str(len(items)))
     table.add_row("chunks written", str(report.chunks))
+    if drawings is not None:
+        table.add_row("drawings indexed", str(drawings))
     table.add_row("embedding calls", str(report.embedding_calls))
     table.add_row("time", f"{report.seconds:.1f} s")
     console.print(table)
+    console.print(f"collection {escape(collection)}", soft_wrap=True)  # long names: never wrapped mid-name
     for doc_id, reason in report.skipped:
         console.print(f"  [yellow]skipped[/yellow] {escape(doc_id)}: {escape(reason)}", soft_wrap=True)
     for doc_id, note in report.notes:

@@ -13,6 +13,9 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path.home() / ".local" / "share" / "curator"
+# The versions Google publishes (googleapis/googleapis): Gemini API and Vertex AI.
+API_KEY_API_VERSIONS = ("v1beta", "v1", "v1alpha")
+VERTEX_API_VERSIONS = ("v1beta1", "v1")
 
 
 class Settings(BaseSettings):
@@ -26,10 +29,17 @@ class Settings(BaseSettings):
     google_genai_use_vertexai: bool = Field(default=False, validation_alias="GOOGLE_GENAI_USE_VERTEXAI")
     google_cloud_project: str | None = Field(default=None, validation_alias="GOOGLE_CLOUD_PROJECT")
     google_cloud_location: str = Field(default="us-central1", validation_alias="GOOGLE_CLOUD_LOCATION")
+    # The REST API version every Google call uses: empty pins v1beta (API key) or v1beta1 (Vertex), the
+    # versions whose protos carry systemInstruction, responseSchema, responseModalities and imageConfig.
+    google_api_version: str = Field(default="", validation_alias="GOOGLE_API_VERSION")
     embedding_model: str = Field(default="gemini-embedding-2", validation_alias="EMBEDDING_MODEL")
     embedding_dim: int = Field(default=768, validation_alias="EMBEDDING_DIM")
-    answer_model: str = Field(default="gemini-2.5-flash", validation_alias="ANSWER_MODEL")
-    image_model: str = Field(default="gemini-2.5-flash-image", validation_alias="IMAGE_MODEL")
+    # Current GA ids (Dec 2026); `curator doctor` and each model's first use check them with models.get.
+    answer_model: str = Field(default="gemini-3.6-flash", validation_alias="ANSWER_MODEL")
+    image_model: str = Field(default="gemini-3.1-flash-image", validation_alias="IMAGE_MODEL")
+    # Output resolution for Gemini image models ("512", "1K", "2K", "4K"; empty: the model's default). Sent
+    # only once a countTokens probe shows the API version accepts imageConfig.imageSize.
+    image_size: Literal["", "512", "1K", "2K", "4K"] = Field(default="", validation_alias="IMAGE_SIZE")
     google_timeout_s: float = Field(default=60.0, gt=0, validation_alias="GOOGLE_TIMEOUT_S")
     google_retry_attempts: int = Field(default=4, ge=1, le=10, validation_alias="GOOGLE_RETRY_ATTEMPTS")
     google_retry_initial_delay_s: float = Field(
@@ -73,6 +83,12 @@ class Settings(BaseSettings):
     vertex_api_endpoint: str | None = Field(default=None, validation_alias="VERTEX_API_ENDPOINT")
     find_max_files: int = Field(default=4, ge=1, le=20, validation_alias="FIND_MAX_FILES")
 
+    # Routing: with Google credentials, a message the offline router is unsure about gets a second opinion from
+    # a text model (ROUTER_MODEL, default ANSWER_MODEL) within ROUTER_TIMEOUT_S, else the offline reading stands.
+    router_second_opinion: bool = Field(default=True, validation_alias="ROUTER_SECOND_OPINION")
+    router_model: str | None = Field(default=None, validation_alias="ROUTER_MODEL")
+    router_timeout_s: float = Field(default=2.0, gt=0, le=30, validation_alias="ROUTER_TIMEOUT_S")
+
     curator_data_dir: Path = Field(default=DEFAULT_DATA_DIR, validation_alias="CURATOR_DATA_DIR")
     collection: str = Field(default="kb", validation_alias="CURATOR_COLLECTION")
 
@@ -96,7 +112,16 @@ class Settings(BaseSettings):
             raise ValueError("IMAGE_EMBEDDER=gemini needs GEMINI_API_KEY or GOOGLE_GENAI_USE_VERTEXAI")
         if self.image_embedder == "vertex" and not self.google_genai_use_vertexai:
             raise ValueError("IMAGE_EMBEDDER=vertex needs GOOGLE_GENAI_USE_VERTEXAI=true and GOOGLE_CLOUD_PROJECT")
+        allowed = VERTEX_API_VERSIONS if self.google_genai_use_vertexai else API_KEY_API_VERSIONS
+        if self.google_api_version and self.google_api_version not in allowed:
+            raise ValueError(f"GOOGLE_API_VERSION must be one of {', '.join(allowed)} in this mode, "
+                             "or empty for the version Curator needs")
         return self
+
+    @property
+    def api_version(self) -> str:
+        """The Google REST API version to call: GOOGLE_API_VERSION, else v1beta1 (Vertex) or v1beta (API key)."""
+        return self.google_api_version or ("v1beta1" if self.google_genai_use_vertexai else "v1beta")
 
     @property
     def uses_google(self) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import cached_property
 
 from bot.config import Settings
 from bot.find.factory import build_image_encoder
@@ -20,6 +20,8 @@ from bot.kb.manifest import Manifest
 from bot.kb.qdrant import open_qdrant
 from bot.kb.store import ChunkStore
 from bot.providers.factory import Providers, build_providers, embedding_space
+from bot.router import Router
+from bot.router_factory import build_router
 from bot.slack.outbox import Outbox
 from bot.state import StateStore
 
@@ -57,24 +59,30 @@ def build_knowledge_base(settings: Settings, collection: str | None = None) -> K
     model_id, dimension = embedding_space(settings)
     store = ChunkStore(open_qdrant(settings), collection or settings.collection, model_id, dimension)
     manifest = Manifest(settings.manifest_path)
-    providers = build_providers(settings, partial(manifest.known_terms, store.name))
+    providers = build_providers(settings, manifest.term_stats(store.name))
     embedder = providers.embedder
-    encoder, tuning = build_image_encoder(settings, embedder, providers.google_client)
+    encoder, tuning = build_image_encoder(settings, embedder, providers.google_client, providers.models)
     ask = AskService(store, embedder, providers.answerer)
     return KnowledgeBase(settings, providers, store, manifest, ask, ImageIndex(store, encoder), tuning)
 
 
 @dataclass
 class Services:
-    """What the Slack bot needs: settings, the knowledge base, drawing, and its own state."""
+    """What the Slack bot needs: settings, the knowledge base, drawing, its own state and the router
+    (built from the knowledge base's providers when not given)."""
 
     settings: Settings
     kb: KnowledgeBase
     state: StateStore
     draw: DrawService
+    router: Router | None = None
     outbox: Outbox | None = None  # every Slack reply leaves through it (None: built from settings)
 
     def __post_init__(self) -> None:
+        if self.router is None:
+            providers = self.kb.providers
+            self.router = build_router(self.settings, providers.embedder if providers.local else None,
+                                       providers.google_client)
         if self.outbox is None:
             self.outbox = Outbox(self.settings)
 
@@ -98,5 +106,6 @@ def build_services(settings: Settings) -> Services:
     from bot.imaging.factory import build_image_generator
 
     kb = build_knowledge_base(settings)
-    draw = build_draw_service(settings, kb, build_image_generator(settings, kb.providers.google_client))
+    generator = build_image_generator(settings, kb.providers.google_client, kb.providers.models)
+    draw = build_draw_service(settings, kb, generator)
     return Services(settings, kb, StateStore(settings.state_path), draw)

@@ -1,4 +1,5 @@
-"""Small durable state the bot needs between events: delivered events, threads joined, answers, feedback.
+"""Small durable state the bot needs between events: delivered events, threads joined, answers, feedback,
+and routing offers with the button people pressed (labelled data for the router).
 
 SQLite by default. Every method is one short transaction keyed so that a shared database can replace this
 class when several bot replicas run (the claim in `claim_event` is an atomic insert).
@@ -9,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 EVENT_TTL_S = 24 * 3600  # Slack retries within minutes; a day of event ids is plenty
@@ -21,7 +23,26 @@ _SCHEMA = [
     " cited TEXT, answered_at REAL)"),
     ("CREATE TABLE IF NOT EXISTS feedback (answer_id TEXT, user TEXT, vote TEXT, channel TEXT, message_ts TEXT,"
     " recorded_at REAL, PRIMARY KEY (answer_id, user))"),
+    ("CREATE TABLE IF NOT EXISTS route_offers (route_id TEXT PRIMARY KEY, channel TEXT, thread_ts TEXT,"
+    " message_ts TEXT, user TEXT, text TEXT, kind TEXT, alternative TEXT, confidence REAL, offered_at REAL)"),
+    ("CREATE TABLE IF NOT EXISTS route_switches (route_id TEXT PRIMARY KEY, user TEXT, from_kind TEXT, to_kind TEXT,"
+    " text TEXT, switched_at REAL)"),
 ]
+
+
+@dataclass(frozen=True)
+class RouteOffer:
+    """A request routed while unsure, and the other reading offered with one button."""
+
+    route_id: str
+    channel: str
+    thread_ts: str
+    message_ts: str  # the user's message
+    user: str
+    text: str  # the message as the user wrote it
+    kind: str
+    alternative: str
+    confidence: float
 
 
 class StateStore:
@@ -84,6 +105,49 @@ class StateStore:
         with self._lock:
             rows = self._db.execute("SELECT user, vote FROM feedback WHERE answer_id = ?", (answer_id,)).fetchall()
         return dict(rows)
+
+    def last_answer_at(self, channel: str, thread_ts: str) -> float | None:
+        """When the bot last answered in this thread (None: never)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT MAX(answered_at) FROM answers WHERE channel = ? AND thread_ts = ?", (channel, thread_ts)
+            ).fetchone()
+        return row[0]
+
+    def record_offer(self, offer: RouteOffer) -> None:
+        """Remember an unsure routing and the reading its button offers."""
+        with self._lock, self._db:
+            self._db.execute("INSERT OR REPLACE INTO route_offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             (*astuple(offer), time.time()))
+
+    def offer(self, route_id: str) -> RouteOffer | None:
+        """An offer by id."""
+        with self._lock:
+            row = self._db.execute("SELECT * FROM route_offers WHERE route_id = ?", (route_id,)).fetchone()
+        return RouteOffer(*row[:-1]) if row else None
+
+    def claim_switch(self, offer: RouteOffer, user: str) -> bool:
+        """Record that `user` pressed the offer's button; False if it was pressed before (the switch runs once).
+
+        Each row is labelled data: this text meant `to_kind`, not the `from_kind` the router chose."""
+        with self._lock, self._db:
+            cursor = self._db.execute(
+                "INSERT OR IGNORE INTO route_switches VALUES (?, ?, ?, ?, ?, ?)",
+                (offer.route_id, user, offer.kind, offer.alternative, offer.text, time.time()),
+            )
+        return cursor.rowcount == 1
+
+    def switched(self, route_id: str) -> bool:
+        """Whether the offer's button was pressed."""
+        with self._lock:
+            row = self._db.execute("SELECT 1 FROM route_switches WHERE route_id = ?", (route_id,)).fetchone()
+        return row is not None
+
+    def switches(self) -> list[tuple[str, str, str]]:
+        """Every press so far as (text, from_kind, to_kind), oldest first: the router's labelled data."""
+        with self._lock:
+            return self._db.execute(
+                "SELECT text, from_kind, to_kind FROM route_switches ORDER BY switched_at").fetchall()
 
     def close(self) -> None:
         """Close the database once no other thread is using it (later calls raise sqlite3.ProgrammingError)."""

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.assistant import Curator
-from bot.router import SLASH_COMMANDS, Kind, route
+from bot.router import SLASH_COMMANDS, Kind
 from bot.services import Services
 from bot.slack.blocks import HELP_TEXT, build_help_blocks
 from bot.slack.format import escape
@@ -31,7 +31,7 @@ def register(app: App, services: Services) -> None:
     def handle_command(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: Any) -> None:
         ack()
         message = from_command(body)
-        intent = route(message.text, command=message.command)
+        intent = services.router.route(message.text, command=message.command)
         if intent.kind is Kind.HELP:
             respond(text=HELP_TEXT, blocks=build_help_blocks(), response_type="ephemeral")
             return

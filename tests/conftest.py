@@ -19,7 +19,9 @@ CONTRACT_ENV = [
     "QDRANT_URL", "QDRANT_API_KEY", "QDRANT_PATH", "CURATOR_DATA_DIR", "CURATOR_COLLECTION",
     "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL",
     "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "IMAGE_EMBEDDER", "MULTIMODAL_EMBEDDING_MODEL",
-    "MULTIMODAL_EMBEDDING_DIM", "VERTEX_API_ENDPOINT", "FIND_MAX_FILES",
+    "MULTIMODAL_EMBEDDING_DIM", "VERTEX_API_ENDPOINT", "FIND_MAX_FILES", "GOOGLE_API_VERSION",
+    "GOOGLE_GENAI_API_VERSION", "IMAGE_MODEL", "IMAGE_SIZE",
+    "ROUTER_SECOND_OPINION", "ROUTER_MODEL", "ROUTER_TIMEOUT_S",
 ]
 
 
@@ -29,6 +31,16 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in CONTRACT_ENV:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def close_outboxes():
+    """Each test's Slack pacers stop with it, so none keeps delivering into a later test's machine time."""
+    from tests.slack_harness import OPEN_OUTBOXES
+
+    yield
+    while OPEN_OUTBOXES:
+        OPEN_OUTBOXES.pop().close()
 
 
 @pytest.fixture
@@ -77,7 +89,7 @@ def sample_kb(tmp_path_factory):
     knowledge_base = build_knowledge_base(settings)
     report = knowledge_base.ingestor().run([SAMPLE_KB])
     documents = [d for d in report.added if not d.startswith("images/")]
-    assert len(documents) == 20 and not report.skipped, "every sample document and image ingests cleanly"
+    assert len(documents) == 24 and not report.skipped, "every sample document and image ingests cleanly"
     yield knowledge_base
     knowledge_base.close()
 
@@ -127,6 +139,27 @@ def find_kb(tmp_path_factory):
     report = knowledge_base.ingestor().run([root])
     yield SimpleNamespace(kb=knowledge_base, root=root, report=report, settings=settings)
     knowledge_base.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def google_traffic_holds_the_contract():
+    """After the whole suite: every request sent to a Gemini fake is re-checked against the field lists of
+    its API version (generated from Google's protos), so no code path passes on a lenient fake."""
+    from tests.fakes import gemini_api
+    from tests.fakes.contract.validate import contract
+
+    yield
+    problems = []
+    # countTokens is how Curator asks whether a version takes a field (IMAGE_SIZE, doctor): rejection is its answer.
+    for request in [r for r in gemini_api.TRAFFIC if r.op != "countTokens"]:
+        published = contract(request.family, request.version or "")
+        if published is None or (request.op not in published.methods and request.op):
+            problems.append(f"{request.method} {request.path}: not in any published API version")
+            continue
+        bound = frozenset({"model", "name", "endpoint", "parent"})
+        problems += [f"{request.method} {request.path}: {v.description}"
+                     for v in published.check(request.op or "", request.body, bound)]
+    assert not problems, "requests outside Google's published contract:\n" + "\n".join(sorted(set(problems)))
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from bot.console.emulator import SlackEmulator
 from bot.kb.ask import AskService
 from bot.providers.base import Passage, Turn
 from bot.services import KnowledgeBase, Services, build_draw_service
+from bot.slack.outbox import Outbox
 from bot.state import StateStore
 
 SIGNING_SECRET = "test-signing-secret"
@@ -43,13 +44,18 @@ def ingest_one_document(tmp_path: Path, monkeypatch) -> Path:
     return tmp_path / "data"
 
 
+OPEN_OUTBOXES: list[Outbox] = []  # closed after each test (conftest), so no pacer outlives its emulator
+
+
 def make_services(settings: Settings, kb: KnowledgeBase, answerer=None, generator=None, outbox=None) -> Services:
     """Services over a shared knowledge base, optionally answering or drawing with test doubles
     (and delivering through `outbox`, e.g. one on the emulator's sped-up clock)."""
     if answerer is not None:
         kb = dataclasses.replace(kb, ask=AskService(kb.store, kb.providers.embedder, answerer))
-    return Services(settings, kb, StateStore(settings.state_path), build_draw_service(settings, kb, generator),
-                    outbox)
+    services = Services(settings, kb, StateStore(settings.state_path), build_draw_service(settings, kb, generator),
+                        outbox=outbox)
+    OPEN_OUTBOXES.append(services.outbox)
+    return services
 
 
 def make_app(settings: Settings, services: Services) -> App:

@@ -233,9 +233,9 @@ def test_opening_the_messages_tab_offers_suggested_prompts(slack, settings, samp
     assert "thread_ts" not in params and len(params["prompts"]) == 4
 
 
-def test_an_empty_question_gets_a_helpful_nudge(slack, settings, sample_kb):
+def test_a_bare_mention_gets_what_curator_can_do(slack, settings, sample_kb):
     app, _ = build(settings, sample_kb, ScriptedAnswerer())
     event = slack.user_message("<@UCURATOR>", channel="CGENERAL", mention_bot=True)
     dispatch(app, event)
     [reply] = wait_for_reply(slack, "CGENERAL", event["event"]["ts"])
-    assert "Ask a question" in reply.text
+    assert "*Answer* questions" in reply.text and "*Draw*" in reply.text and "*Find*" in reply.text

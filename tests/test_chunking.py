@@ -42,3 +42,25 @@ def test_a_giant_unbroken_line_is_hard_wrapped():
 def test_embedding_text_carries_title_and_heading():
     chunk = chunk_document(Document("VPN guide", [Section("Error 809", "Enable passthrough.")]))[0]
     assert chunk.embedding_text("VPN guide") == "VPN guide\nError 809\nEnable passthrough."
+
+
+def test_a_list_stays_with_the_sentence_that_leads_into_it():
+    text = "Some background first. " * 20 + "\n\nTo reset a token:\n\n1. Open the console.\n2. Click Revoke.\n3. Copy the new value."
+    chunks = chunk_document(Document("Tokens", [Section("Reset", text)]), target=500, overlap=0)
+    [steps] = [c for c in chunks if "1. Open the console." in c.text]
+    assert steps.text.startswith("To reset a token:") and "3. Copy the new value." in steps.text
+
+
+def test_a_long_table_is_split_by_rows_each_part_under_its_header_row():
+    rows = "\n".join(f"| City {i} | {100 + i} EUR |" for i in range(40))
+    text = f"Caps per night:\n\n| City | Cap |\n|---|---|\n{rows}"
+    chunks = chunk_document(Document("Rates", [Section("Caps", text)]), target=300, overlap=0)
+    assert len(chunks) > 2
+    for chunk in chunks:
+        assert chunk.text.startswith("Caps per night:\n\n| City | Cap |\n|---|---|\n")
+    assert all(f"| City {i} |" in " ".join(c.text for c in chunks) for i in range(40)), "no row is lost"
+
+
+def test_table_rows_are_embedded_with_their_headers():
+    chunk = chunk_document(Document("Rates", [Section("Caps", "| City | Cap |\n|---|---|\n| Oslo | 230 EUR |")]))[0]
+    assert chunk.embedding_text("Rates") == "Rates\nCaps\nOslo: Cap 230 EUR"

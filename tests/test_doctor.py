@@ -13,15 +13,16 @@ from bot.doctor import (
     SKIPPED,
     Check,
     all_passed,
-    check_image_model,
     check_qdrant,
     check_slack,
     run_checks,
 )
+from bot.doctor_models import check_image_model
 from bot.kb.qdrant import open_qdrant
 from bot.kb.store import ChunkStore
 from bot.providers.factory import embedding_space
 from bot.providers.google_client import build_genai_client
+from tests.fakes.gemini_api import FakeGemini
 from tests.fakes.gemini_clients import google_settings, write_service_account_file
 
 
@@ -48,46 +49,76 @@ def test_working_google_models_all_pass_and_drawing_costs_nothing(fake, tmp_path
 
     checks = by_name(run_checks(settings))
 
-    assert [c.status for c in checks.values()] == [OK, OK, OK, OK, OK, OK, SKIPPED]
+    assert [c.status for c in checks.values()] == [OK, OK, OK, OK, OK, OK, OK, SKIPPED]
     assert checks["Image search"].detail == "gemini: embedded a test image (768-d text space, 768-d look)"
     assert fake.images and fake.images[-1][0] == "image/png", "the test image reached the embedding model"
     assert checks["Google credentials"].detail.startswith("Gemini API key (GEMINI_API_KEY), endpoint http://127.0.0.1:")
-    assert checks["Embedding model"].detail == "gemini-embedding-2: embedded a test sentence (768-d)"
-    assert checks["Answer model"].detail.startswith("gemini-2.5-flash: answered in")
-    assert checks["Image model"].detail == "gemini-2.5-flash-image: available"
-    assert checks["Qdrant"].detail.endswith("collection kb__gemini-embedding-2__768 holds 0 chunks")
+    assert checks["Embedding model"].detail == "gemini-embedding-2: embedded a test query (768-d, task prefixes in the text)"
+    assert checks["Answer model"].detail.startswith("gemini-3.6-flash: answered under a system instruction in")
+    assert checks["Answer model"].detail.endswith("(API v1beta)")
+    assert checks["Image captions"].detail == "gemini-3.6-flash: answered in JSON following a schema"
+    assert checks["Image model"].detail == (
+        "gemini-3.1-flash-image: available; image output accepted by API v1beta (nothing drawn)")
+    assert checks["Qdrant"].detail.endswith("collection kb__gemini-embedding-2.task-prefix__768 holds 0 chunks")
     assert checks["Slack"].detail == "SLACK_BOT_TOKEN not set"
-    assert len(fake.calls("batchEmbedContents")) == 2
-    [answer] = fake.calls("generateContent")
-    assert answer.model == "gemini-2.5-flash" and answer.body["generationConfig"] == {"maxOutputTokens": 16}
-    [lookup] = fake.calls("get")
-    assert lookup.method == "GET" and lookup.path == "/v1/models/gemini-2.5-flash-image"
+    answer, caption = fake.calls("generateContent")
+    assert answer.body["systemInstruction"] == {"parts": [{"text": "Reply with the single word OK."}], "role": "user"}
+    assert caption.body["generationConfig"]["responseMimeType"] == "application/json"
+    assert "responseSchema" in caption.body["generationConfig"]
+    assert {c.model for c in fake.calls("generateContent")} == {"gemini-3.6-flash"}, "no image was drawn"
+    [probe] = fake.calls("countTokens")
+    request = probe.body["generateContentRequest"]
+    assert request["generationConfig"] == {"responseModalities": ["TEXT", "IMAGE"], "imageConfig": {"aspectRatio": "1:1"}}
+    assert [c.path for c in fake.calls("get")] == [
+        "/v1beta/models/gemini-embedding-2", "/v1beta/models/gemini-3.6-flash", "/v1beta/models/gemini-3.1-flash-image"]
     assert all_passed(checks.values())
 
 
-def test_a_retired_image_model_fails_with_the_alternative(fake, tmp_path):
-    fake.known_models.discard("gemini-2.5-flash-image")
-    settings = google_settings(fake, tmp_path)
+def test_a_version_without_the_fields_the_bot_sends_fails_each_feature_probe(tmp_path):
+    with FakeGemini(record_traffic=False) as strict:
+        checks = by_name(run_checks(google_settings(strict, tmp_path, GOOGLE_API_VERSION="v1")))
+    assert checks["Embedding model"].status == OK, "embeddings need nothing v1 lacks"
+    for name, field in [("Answer model", "systemInstruction"), ("Image captions", "responseMimeType"),
+                        ("Image model", "responseModalities")]:
+        assert checks[name].status == FAIL and f'Unknown name "{field}"' in checks[name].detail, name
+        assert "Leave GOOGLE_API_VERSION empty" in checks[name].detail
+
+
+@pytest.mark.parametrize("retired", ["gemini-2.5-flash-image", "gemini-9-image"])
+def test_a_retired_or_unknown_image_model_fails_naming_the_image_models_the_account_has(fake, tmp_path, retired):
+    settings = google_settings(fake, tmp_path, IMAGE_MODEL=retired)
     ingest_nothing(settings)
 
     checks = by_name(run_checks(settings))
 
     assert checks["Image model"] == Check(
         "Image model", FAIL,
-        "IMAGE_MODEL 'gemini-2.5-flash-image' is retired or unknown. Set IMAGE_MODEL to a current Gemini image model.",
+        f"IMAGE_MODEL '{retired}' is retired or not available to this account. Models this account can use for "
+        "drawing: gemini-3.1-flash-image, gemini-3.1-flash-lite-image, gemini-3-pro-image. "
+        "Set IMAGE_MODEL to one of them.",
     )
     assert checks["Answer model"].status == OK and not all_passed(checks.values())
+    assert not fake.calls("countTokens")
 
 
-def test_an_unknown_image_model_suggests_gemini_2_5_flash_image(fake, tmp_path):
-    check = check_image_model(google_settings(fake, tmp_path, IMAGE_MODEL="gemini-9-image"), build_genai_client(
-        google_settings(fake, tmp_path)))
-    assert check.status == FAIL and check.detail.endswith("Set IMAGE_MODEL=gemini-2.5-flash-image.")
+def test_a_retired_answer_model_fails_every_check_that_uses_it(fake, tmp_path):
+    checks = by_name(run_checks(google_settings(fake, tmp_path, ANSWER_MODEL="gemini-2.5-flash")))
+    for name in ("Answer model", "Image captions"):
+        assert checks[name].status == FAIL and checks[name].detail.startswith(
+            "ANSWER_MODEL 'gemini-2.5-flash' is retired or not available to this account. Models this account can "
+            "use for answers and captions: gemini-3.8-flash,")
+    assert len(fake.calls("list")) == 1, "models.list is read once for the whole run"
+
+
+def test_image_size_is_reported_with_whether_the_version_takes_it(fake, tmp_path):
+    check = check_image_model(google_settings(fake, tmp_path, IMAGE_SIZE="4K"), build_genai_client(
+        google_settings(fake, tmp_path)), None)
+    assert check.status == OK and check.detail.endswith("IMAGE_SIZE=4K not accepted: drawn at the default size")
 
 
 def test_imagen_with_an_api_key_fails_without_a_request(fake, tmp_path):
     settings = google_settings(fake, tmp_path, IMAGE_MODEL="imagen-4.0-generate-001")
-    check = check_image_model(settings, build_genai_client(settings))
+    check = check_image_model(settings, build_genai_client(settings), None)
     assert check.status == FAIL and "GOOGLE_GENAI_USE_VERTEXAI=true" in check.detail
     assert fake.requests == []
 
@@ -95,14 +126,28 @@ def test_imagen_with_an_api_key_fails_without_a_request(fake, tmp_path):
 def test_vertex_mode_names_the_project_and_looks_imagen_up_with_a_note(fake, tmp_path, monkeypatch):
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(write_service_account_file(fake, tmp_path / "sa.json")))
     monkeypatch.setenv("NO_GCE_CHECK", "true")
+    fake.known_models.add("imagen-4.0-generate-001")  # an account that still has Imagen
     settings = google_settings(fake, tmp_path, GEMINI_API_KEY=None, GOOGLE_GENAI_USE_VERTEXAI=True,
                                GOOGLE_CLOUD_PROJECT="acme-kb", IMAGE_MODEL="imagen-4.0-generate-001")
     checks = by_name(run_checks(settings))
     assert checks["Google credentials"].detail.startswith(
         "Vertex AI, project acme-kb, location us-central1, as curator-test@fake-project.iam.gserviceaccount.com")
     assert checks["Embedding model"].status == OK and checks["Answer model"].status == OK
+    assert checks["Answer model"].detail.endswith("(API v1beta1)")
     assert checks["Image model"].status == OK and "shut down Imagen" in checks["Image model"].detail
-    assert fake.calls("get")[0].path == "/v1beta1/publishers/google/models/imagen-4.0-generate-001"
+    assert "/v1beta1/publishers/google/models/imagen-4.0-generate-001" in [c.path for c in fake.calls("get")]
+
+
+def test_vertex_image_model_probe_uses_count_tokens_with_the_generation_config(fake, tmp_path, monkeypatch):
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(write_service_account_file(fake, tmp_path / "sa.json")))
+    monkeypatch.setenv("NO_GCE_CHECK", "true")
+    settings = google_settings(fake, tmp_path, GEMINI_API_KEY=None, GOOGLE_GENAI_USE_VERTEXAI=True,
+                               GOOGLE_CLOUD_PROJECT="acme-kb")
+    check = by_name(run_checks(settings))["Image model"]
+    assert check.status == OK and "accepted by API v1beta1" in check.detail
+    [probe] = fake.calls("countTokens")
+    assert probe.path == "/v1beta1/projects/acme-kb/locations/us-central1/publishers/google/models/gemini-3.1-flash-image:countTokens"
+    assert probe.body["generationConfig"]["responseModalities"] == ["TEXT", "IMAGE"]
 
 
 def test_vertex_without_usable_credentials_fails_once_and_skips_the_models(fake, tmp_path, monkeypatch):
@@ -120,7 +165,7 @@ def test_vertex_without_usable_credentials_fails_once_and_skips_the_models(fake,
 def test_a_wrong_api_key_fails_the_model_checks_without_echoing_it(fake, tmp_path):
     checks = run_checks(google_settings(fake, tmp_path, GEMINI_API_KEY="wrong-secret-key"))
     failed = {c.name for c in checks if c.status == FAIL}
-    assert {"Embedding model", "Answer model", "Image model"} <= failed
+    assert {"Embedding model", "Answer model", "Image captions", "Image model"} <= failed
     assert "rejected the credentials" in by_name(checks)["Embedding model"].detail
     assert not any("wrong-secret-key" in c.detail for c in checks)
 
@@ -130,7 +175,7 @@ def test_offline_settings_skip_google_and_pass_with_an_ingested_local_qdrant(set
     checks = run_checks(settings)
     assert [(c.name, c.status) for c in checks] == [
         ("Google credentials", SKIPPED), ("Embedding model", SKIPPED), ("Answer model", SKIPPED),
-        ("Image model", SKIPPED), ("Image search", OK), ("Qdrant", OK), ("Slack", SKIPPED),
+        ("Image captions", SKIPPED), ("Image model", SKIPPED), ("Image search", OK), ("Qdrant", OK), ("Slack", SKIPPED),
     ]
     assert by_name(checks)["Qdrant"].detail.startswith(f"local mode at {settings.local_qdrant_path}")
     assert "all-minilm-l6-v2__384" in by_name(checks)["Qdrant"].detail

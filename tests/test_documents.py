@@ -17,14 +17,14 @@ def test_markdown_sections_follow_headings_and_ignore_hashes_in_code():
     assert "# not a heading" in doc.sections[1].text
 
 
-def test_html_uses_title_and_headings_and_drops_scripts():
+def test_html_uses_its_h1_and_headings_and_drops_scripts():
     html = (
-        "<html><head><title>Expense policy</title><script>alert('x')</script></head><body>"
-        "<h1>Expenses</h1><p>Submit receipts within 30 days.</p><h2>Meals</h2><ul><li>Up to $60 a day</li></ul>"
+        "<html><head><title>Expense policy | Northwind Intranet</title><script>alert('x')</script></head><body>"
+        "<h1>Expenses</h1><p>Submit receipts within <strong>30 days</strong>.</p><h2>Meals</h2><ul><li>Up to $60 a day</li></ul>"
         "</body></html>"
     )
     doc = load_document(Path("expenses.html"), html.encode())
-    assert doc.title == "Expense policy"
+    assert doc.title == "Expenses"
     assert [(s.heading, s.text) for s in doc.sections] == [
         ("Expenses", "Submit receipts within 30 days."),
         ("Meals", "- Up to $60 a day"),
@@ -32,17 +32,58 @@ def test_html_uses_title_and_headings_and_drops_scripts():
     assert "alert" not in " ".join(s.text for s in doc.sections)
 
 
-def test_pdf_pages_become_sections(tmp_path):
+@pytest.mark.parametrize(
+    ("title", "clean"),
+    [("Parking - Northwind Wiki", "Parking"), ("Expense policy | Northwind Intranet", "Expense policy"),
+     ("Service Tiers — Engineering Handbook", "Service Tiers"), ("Deploy - Freeze Rules", "Deploy - Freeze Rules")],
+)
+def test_page_titles_lose_the_site_name(title, clean):
+    doc = load_document(Path("page.html"), f"<title>{title}</title><p>Some text here.</p>".encode())
+    assert doc.title == clean
+
+
+def test_html_tables_become_rows_under_their_headers():
+    html = ("<h1>Rates</h1><table><caption>Caps per night</caption><tr><th>City</th><th>Cap</th></tr>"
+            "<tr><td>Oslo</td><td>230 EUR</td></tr><tr><td>Bergen</td><td>190 <b>EUR</b></td></tr></table>")
+    [section] = load_document(Path("rates.html"), html.encode()).sections
+    assert section.text == "Caps per night:\n\n| City | Cap |\n|---|---|\n| Oslo | 230 EUR |\n| Bergen | 190 EUR |"
+
+
+def test_plain_text_reads_headings_aligned_tables_and_steps():
+    text = ("On-Call Handbook\n\nCOMPENSATION\n\n  Role        United States   Ireland\n"
+            "  ----------  -------------   -------\n  Primary     USD 500         EUR 400\n"
+            "  Secondary   USD 150         EUR 120\n\nDECLARING\n\n1) Run /incident declare and choose a\n"
+            "   severity.\n2) Post in #incidents.\n")
+    doc = load_document(Path("oncall.txt"), text.encode())
+    assert doc.title == "On-Call Handbook"
+    sections = {s.heading: s.text for s in doc.sections}
+    assert "| Primary | USD 500 | EUR 400 |" in sections["COMPENSATION"]
+    assert sections["COMPENSATION"].startswith("| Role | United States | Ireland |")
+    assert sections["DECLARING"] == "1. Run /incident declare and choose a severity.\n2. Post in #incidents."
+
+
+def test_pdf_text_keeps_headings_and_tables_and_drops_page_furniture(tmp_path):
     fpdf = pytest.importorskip("fpdf")
     pdf = fpdf.FPDF()
-    for page in ("Badge policy: badges are renewed every two years.", "Lost badges cost 25 EUR to replace."):
+    pdf.set_title("Badge Policy")
+    for page in (1, 2):
         pdf.add_page()
         pdf.set_font("Helvetica", size=12)
-        pdf.multi_cell(0, 10, page)
-    data = bytes(pdf.output())
-    doc = load_document(Path("badges.pdf"), data)
-    assert [s.heading for s in doc.sections] == ["page 1", "page 2"]
-    assert "Lost badges cost 25 EUR" in doc.sections[1].text
+        pdf.cell(0, 8, "Northwind Labs - Internal", new_x="LMARGIN", new_y="NEXT")
+        if page == 1:
+            pdf.cell(0, 8, "1. Replacement fees", new_x="LMARGIN", new_y="NEXT")
+            for office, fee in (("Office", "Fee"), ("Oslo", "25 EUR"), ("Bergen", "20 EUR")):
+                pdf.cell(60, 8, office)
+                pdf.cell(60, 8, fee, new_x="LMARGIN", new_y="NEXT")
+        else:
+            pdf.multi_cell(0, 8, "Lost badges are replaced at the front desk the next business day.")
+        pdf.cell(0, 8, f"Badge Policy - Page {page} of 2", new_x="LMARGIN", new_y="NEXT")
+    doc = load_document(Path("badges.pdf"), bytes(pdf.output()))
+    text = "\n".join(s.text for s in doc.sections)
+    assert doc.title == "Badge Policy"
+    assert "1. Replacement fees" in [s.heading for s in doc.sections]
+    assert "| Oslo | 25 EUR |" in text and "Lost badges are replaced" in text
+    assert "Internal" not in text and "Page 1" not in text
 
 
 @pytest.mark.parametrize(

@@ -166,7 +166,7 @@ def test_offline_draw_explains_how_to_enable_and_offers_the_closest_images(slack
     dispatch(offline_app, event)
     assert slack.wait_for(lambda: any(m.files for m in slack.messages("DALICE", thread_ts=event["event"]["ts"])))
     texts = " ".join(m.text for m in slack.messages("DALICE", thread_ts=event["event"]["ts"]))
-    assert "IMAGE_MODEL=gemini-2.5-flash-image" in texts and "closest images" in texts
+    assert "`curator doctor` checks `IMAGE_MODEL`" in texts and "closest images" in texts
 
 
 def test_usage_prints_the_ledger(slack, tmp_path, sample_kb, capsys, monkeypatch):
@@ -188,9 +188,9 @@ def test_draw_with_an_attached_image_edits_that_image(slack, tmp_path, sample_kb
     dispatch(app, event)
     finished(slack, "DALICE", event["event"]["ts"])
 
-    [(edited, instruction, request)] = generator.edits
-    assert edited == photo and instruction == "make the sky purple" and request.count == 1
-    assert not generator.generated, "the attachment is changed, not ignored"
+    [request] = generator.generated
+    assert generator.references == [[photo]], "the attachment goes to the model, not ignored"
+    assert request.prompt == "make the sky purple" and request.count == 1
 
 
 def test_draw_with_an_unusable_attachment_says_why(slack, tmp_path, sample_kb):

@@ -59,7 +59,7 @@ INVALID = [
     ("--no text", "Tell me what to draw"),
     ("a cat --ar 2:1", "closest is `--ar 16:9`"),
     ("a cat --ar 5:2", "closest is `--ar 21:9`"),
-    ("a cat --ar 1:3", "closest is `--ar 9:16`"),
+    ("a cat --ar 1:3", "closest is `--ar 1:4`"),
     ("a cat --ar wide", "isn't an aspect ratio"),
     ("a cat --ar 0:1", "isn't an aspect ratio"),
     ("a cat --ar", "`--ar` needs a value, e.g. `--ar 16:9`"),

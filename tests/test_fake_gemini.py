@@ -42,7 +42,7 @@ def test_batch_embedding_api_key(fake):
     assert not math.isclose(_norm(vectors[0]), 1.0, abs_tol=1e-3)  # <3072 d: not normalised
 
     (call,) = fake.calls("batchEmbedContents")
-    assert call.path == "/v1/models/gemini-embedding-001:batchEmbedContents"
+    assert call.path == "/v1beta/models/gemini-embedding-001:batchEmbedContents"
     assert call.headers["x-goog-api-key"] == "test-key"
     assert [r["taskType"] for r in call.body["requests"]] == ["RETRIEVAL_DOCUMENT"] * 3
     assert {r["title"] for r in call.body["requests"]} == {"IT FAQ"}
@@ -69,33 +69,33 @@ def test_batch_limit_and_image_parts(fake):
     assert resp.embeddings[0].values == fake.embed("red bicycle")
 
 
-def test_vertex_embedding_with_service_account(fake, monkeypatch):
+def test_vertex_embedding_with_service_account_is_one_content_per_call(monkeypatch):
     monkeypatch.setenv("NO_GCE_CHECK", "true")
-    client = vertex_client(fake, project="proj-1", location="europe-west4")
-    config = types.EmbedContentConfig(task_type="RETRIEVAL_QUERY", output_dimensionality=256)
+    with FakeGemini(record_traffic=False) as fake:  # sends the unpublished batch call on purpose
+        client = vertex_client(fake, project="proj-1", location="europe-west4")
+        config = types.EmbedContentConfig(task_type="RETRIEVAL_QUERY", output_dimensionality=256)
 
-    one = client.models.embed_content(model="gemini-embedding-001", contents="hello world",
-                                      config=config)
-    many = client.models.embed_content(model="gemini-embedding-001",
-                                       contents=["hello world", "goodbye"], config=config)
+        one = client.models.embed_content(model="gemini-embedding-001", contents="hello world",
+                                          config=config)
+        with pytest.raises(errors.ClientError) as exc:  # genai posts :batchEmbedContents for several
+            client.models.embed_content(model="gemini-embedding-001", contents=["hello world", "goodbye"],
+                                        config=config)
 
-    assert one.embeddings[0].values == many.embeddings[0].values == fake.embed("hello world", 256)
-    assert len(many.embeddings) == 2
+    assert one.embeddings[0].values == fake.embed("hello world", 256)
+    assert exc.value.code == 404 and "batchEmbedContents" in exc.value.message
     assert len(fake.calls("token")) == 1
     (single,) = fake.calls("embedContent")
-    (batch,) = fake.calls("batchEmbedContents")
     prefix = "/v1beta1/projects/proj-1/locations/europe-west4/publishers/google/models/"
     assert single.path == prefix + "gemini-embedding-001:embedContent"
     assert single.headers["authorization"] == "Bearer fake-token"
     assert single.body["embedContentConfig"] == {"taskType": "RETRIEVAL_QUERY",
                                                  "outputDimensionality": 256}
-    assert batch.body["requests"][1]["embedContentConfig"]["taskType"] == "RETRIEVAL_QUERY"
 
 
 def test_stream_arrives_in_several_chunks(fake):
     client = api_key_client(fake)
     prompt = "Question: what is X?\n[1] X is the internal deploy tool used by the platform team.\n[2] other"
-    chunks = list(client.models.generate_content_stream(model="gemini-2.5-flash", contents=prompt))
+    chunks = list(client.models.generate_content_stream(model="gemini-3.6-flash", contents=prompt))
     assert len(chunks) > 1
     text = "".join(c.text or "" for c in chunks)
     assert text == ("According to the passages, X is the internal deploy tool used by the "
@@ -107,7 +107,7 @@ def test_stream_arrives_in_several_chunks(fake):
 
     fake.set_answer("Scripted answer with enough words to stream [2].")
     fake.fail_mid_stream_next(after_chunks=1, status=503)
-    stream = client.models.generate_content_stream(model="gemini-2.5-flash", contents="q")
+    stream = client.models.generate_content_stream(model="gemini-3.6-flash", contents="q")
     assert next(stream).text == "Scripted answer with enough "
     with pytest.raises(errors.ServerError) as exc:
         next(stream)
@@ -119,13 +119,13 @@ def test_429_then_success_with_retries(fake):
         attempts=3, initial_delay=0.01, max_delay=0.05))
     fake.fail_next(429, times=2)
     fake.set_answer("ok")
-    assert client.models.generate_content(model="gemini-2.5-flash", contents="hi").text == "ok"
+    assert client.models.generate_content(model="gemini-3.6-flash", contents="hi").text == "ok"
     assert len(fake.calls("generateContent")) == 3
 
     no_retry = api_key_client(fake)
     fake.fail_next(429, retry_delay="7s")
     with pytest.raises(errors.ClientError) as exc:
-        no_retry.models.generate_content(model="gemini-2.5-flash", contents="hi")
+        no_retry.models.generate_content(model="gemini-3.6-flash", contents="hi")
     assert exc.value.code == 429 and exc.value.status == "RESOURCE_EXHAUSTED"
 
 
@@ -134,29 +134,29 @@ def test_errors_unknown_model_bad_key_and_timeout(fake):
     with pytest.raises(errors.ClientError) as exc:
         client.models.generate_content(model="gemini-0-nope", contents="hi")
     assert exc.value.code == 404 and exc.value.status == "NOT_FOUND"
-    assert "models/gemini-0-nope is not found for API version v1" in exc.value.message
+    assert "models/gemini-0-nope is not found for API version v1beta" in exc.value.message
 
     fake.api_key = "another-key"
     with pytest.raises(errors.ClientError) as exc:
-        client.models.generate_content(model="gemini-2.5-flash", contents="hi")
+        client.models.generate_content(model="gemini-3.6-flash", contents="hi")
     assert exc.value.code == 400 and exc.value.message.startswith("API key not valid")
     fake.api_key = "test-key"
 
     fake.delay_next(1.0)
     impatient = api_key_client(fake, timeout=200)  # ms; keep a reference or genai closes it
-    with pytest.raises(httpx2.TimeoutException):  # genai 3.4 raises httpx2's own timeout
-        impatient.models.generate_content(model="gemini-2.5-flash", contents="hi")
+    with pytest.raises(httpx2.TimeoutException):  # genai 3.x raises httpx2's own timeout
+        impatient.models.generate_content(model="gemini-3.6-flash", contents="hi")
 
 
 def test_safety_blocks_are_parsed(fake):
     client = api_key_client(fake)
     fake.block_next("SAFETY")
-    resp = client.models.generate_content(model="gemini-2.5-flash", contents="bad")
+    resp = client.models.generate_content(model="gemini-3.6-flash", contents="bad")
     assert resp.prompt_feedback.block_reason == types.BlockedReason.SAFETY
     assert not resp.candidates and resp.text is None
 
     fake.block_candidate_next()
-    resp = client.models.generate_content(model="gemini-2.5-flash", contents="bad")
+    resp = client.models.generate_content(model="gemini-3.6-flash", contents="bad")
     assert resp.candidates[0].finish_reason == types.FinishReason.SAFETY
     assert resp.text is None
 
@@ -164,7 +164,7 @@ def test_safety_blocks_are_parsed(fake):
 def test_image_output(fake):
     client = api_key_client(fake)
     resp = client.models.generate_content(
-        model="gemini-2.5-flash-image", contents="a diagram of the deploy pipeline",
+        model="gemini-3.1-flash-image", contents="a diagram of the deploy pipeline",
         config=types.GenerateContentConfig(response_modalities=["IMAGE"]))
     images = [p.inline_data for p in resp.candidates[0].content.parts if p.inline_data]
     assert images[0].mime_type == "image/png" and images[0].data.startswith(b"\x89PNG")

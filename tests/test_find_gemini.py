@@ -56,7 +56,7 @@ def test_ingest_sends_the_image_to_the_caption_model_and_the_embedding_model(fak
     assert "images/payment-flow.png" in report.added
     assert (("image/png", DIAGRAM) in fake.images), "the embedding request carried the diagram's bytes"
     described = [c for c in fake.calls("generateContent") if "caption" in json.dumps(c.body).lower()]
-    assert described and described[0].model == "gemini-2.5-flash"
+    assert described and described[0].model == "gemini-3.6-flash"
     [entry] = kb.store.search([0.0] * 768, "Authorise card", limit=1, mode="sparse", modality="image")
     assert entry.doc_id == "images/payment-flow.png" and "Capture" in entry.text
 
@@ -67,9 +67,9 @@ def test_an_uploaded_screenshot_is_embedded_as_an_image_query_and_finds_the_docu
 
     assert result.documents[0].doc_id == "vpn.md"
     query = fake.calls("batchEmbedContents")[-1].body["requests"]
-    assert {r["taskType"] for r in query} == {"RETRIEVAL_QUERY"}
+    assert not any("taskType" in r for r in query), "gemini-embedding-2 takes the task in the text"
     parts = [p for r in query for p in r["content"]["parts"]]
-    assert any("why does this fail?" == p.get("text") for p in parts), "the question joins the image"
+    assert {"text": "task: search result | query: why does this fail?"} in parts, "the question joins the image"
     assert sum(1 for p in parts if p.get("inline_data") or p.get("inlineData")) == 2, "image alone + image & text"
 
 

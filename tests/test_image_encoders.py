@@ -44,7 +44,7 @@ def vertex(fake, tmp_path, token: str = TOKEN, **env) -> VertexMultimodalEncoder
         "GEMINI_API_KEY": None, "GOOGLE_GENAI_USE_VERTEXAI": True, "GOOGLE_CLOUD_PROJECT": "acme-kb",
         "GOOGLE_CLOUD_LOCATION": "europe-west4", "VERTEX_API_ENDPOINT": fake.base_url.rstrip("/"), **env})
     text = GeminiEmbedder(api_key_client(fake), "gemini-embedding-2", 768)
-    describer = GeminiImageEncoder(api_key_client(fake), "gemini-embedding-2", 768, "gemini-2.5-flash")
+    describer = GeminiImageEncoder(api_key_client(fake), "gemini-embedding-2", 768, "gemini-3.6-flash")
     return VertexMultimodalEncoder(settings, text, describer, credentials=Credentials(token=token))
 
 
@@ -55,30 +55,35 @@ def is_unit(vector) -> bool:
 # ---------------------------------------------------------------- Gemini (gemini-embedding-2 image parts)
 
 
-def test_a_mixed_post_is_one_content_of_image_and_text_beside_the_image_alone(fake, tmp_path):
+def test_a_mixed_post_is_one_content_of_image_and_prefixed_text_beside_the_image_alone(fake, tmp_path):
     vectors = gemini(fake, tmp_path).embed(IMAGE, SEEN, "document", text="why does this fail?")
 
     (call,) = fake.calls("batchEmbedContents")
     image_only, mixed = call.body["requests"]
     assert [len(r["content"]["parts"]) for r in call.body["requests"]] == [1, 2]
-    assert mixed["content"]["parts"][1] == {"text": "why does this fail?"}
-    assert {r["taskType"] for r in (image_only, mixed)} == {"RETRIEVAL_DOCUMENT"}
+    assert mixed["content"]["parts"][1] == {"text": "title: none | text: why does this fail?"}
+    assert not any("taskType" in r for r in (image_only, mixed)), "gemini-embedding-2 takes the task in the text"
     assert {r["outputDimensionality"] for r in (image_only, mixed)} == {768}
     assert fake.images == [("image/png", PNG), ("image/png", PNG)], "bytes and mime type round-trip"
     assert vectors.visual == pytest.approx(unit_length(fake.embed("", 768, [PNG])))
-    assert vectors.semantic == pytest.approx(unit_length(fake.embed("why does this fail?", 768, [PNG])))
+    expected = fake.embed("title: none | text: why does this fail?", 768, [PNG])
+    assert vectors.semantic == pytest.approx(unit_length(expected))
     assert is_unit(vectors.visual) and is_unit(vectors.semantic), "Matryoshka truncations re-normalised"
 
 
-def test_an_image_alone_is_one_query_vector_for_both_spaces_on_vertex_genai(fake, tmp_path):
-    encoder = GeminiImageEncoder(vertex_client(fake), "gemini-embedding-2", 1536, "gemini-2.5-flash")
+def test_an_image_query_on_vertex_is_one_embed_content_call_per_vector(fake, tmp_path):
+    encoder = GeminiImageEncoder(vertex_client(fake), "gemini-embedding-2", 1536, "gemini-3.6-flash")
     vectors = encoder.embed(IMAGE, SEEN, "query")
 
-    (call,) = fake.calls("embedContent")
-    assert call.path.endswith("/publishers/google/models/gemini-embedding-2:embedContent")
-    assert call.body["embedContentConfig"] == {"taskType": "RETRIEVAL_QUERY", "outputDimensionality": 1536}
-    assert fake.images == [("image/png", PNG)]
-    assert vectors.semantic == vectors.visual == pytest.approx(unit_length(fake.embed("", 1536, [PNG])))
+    calls = fake.calls("embedContent")
+    assert len(calls) == 2 and all(c.path.endswith("/publishers/google/models/gemini-embedding-2:embedContent")
+                                   for c in calls)
+    assert all(c.body["embedContentConfig"] == {"outputDimensionality": 1536} for c in calls)
+    assert sorted(len(c.body["content"]["parts"]) for c in calls) == [1, 2]
+    assert fake.images == [("image/png", PNG), ("image/png", PNG)]
+    assert vectors.visual == pytest.approx(unit_length(fake.embed("", 1536, [PNG])))
+    query = fake.embed("task: search result | query: ", 1536, [PNG])
+    assert vectors.semantic == pytest.approx(unit_length(query)), "the query side is marked even without words"
     assert encoder.embed_text_visual("error 809") is None, "the visual space is the text space"
 
 
@@ -89,7 +94,7 @@ def test_webp_is_sent_as_png(fake, tmp_path):
 
     gemini(fake, tmp_path).embed(webp, SEEN)
 
-    ((mime_type, sent),) = fake.images
+    (mime_type, sent), _ = fake.images
     with Image.open(io.BytesIO(sent)) as img:
         assert mime_type == "image/png" and img.format == "PNG" and img.size == (6, 4)
         assert img.convert("RGB").getpixel((0, 0)) == (1, 2, 3)
@@ -114,7 +119,7 @@ def test_describe_reads_the_json_caption_and_transcription(fake, tmp_path):
     assert description == ImageDescription("A VPN client showing an error.", "Error 809\nRetry")
     (call,) = fake.calls("generateContent")
     picture = call.body["contents"][0]["parts"][0]["inlineData"]
-    assert call.model == "gemini-2.5-flash" and picture["mime_type"] == "image/png"
+    assert call.model == "gemini-3.6-flash" and picture["mime_type"] == "image/png"
     assert base64.urlsafe_b64decode(picture["data"]) == PNG
     config = call.body["generationConfig"]
     assert config["responseMimeType"] == "application/json"
@@ -178,9 +183,10 @@ def test_vertex_predict_carries_the_image_and_dimension_and_semantic_is_the_text
     assert call.body["parameters"] == {"dimension": 512} and isinstance(call.body["parameters"]["dimension"], float)
     assert vectors.visual == pytest.approx(unit_length(fake.embed("", 512, [PNG]))) and is_unit(vectors.visual)
     (text_call,) = fake.calls("batchEmbedContents")
-    assert text_call.body["requests"][0]["content"]["parts"] == [{"text": "A dialog with an error.\nVPN error 809\nwhy?"}]
-    assert text_call.body["requests"][0]["taskType"] == "RETRIEVAL_DOCUMENT"
-    assert vectors.semantic == pytest.approx(unit_length(fake.embed("A dialog with an error.\nVPN error 809\nwhy?", 768)))
+    words = "title: none | text: A dialog with an error.\nVPN error 809\nwhy?"
+    assert text_call.body["requests"][0]["content"]["parts"] == [{"text": words}]
+    assert "taskType" not in text_call.body["requests"][0]
+    assert vectors.semantic == pytest.approx(unit_length(fake.embed(words, 768)))
 
 
 def test_vertex_text_lands_in_the_image_space(fake, tmp_path):
@@ -257,4 +263,4 @@ def test_vertex_without_application_default_credentials_says_how_to_set_them(fak
     text = GeminiEmbedder(api_key_client(fake), "gemini-embedding-2", 768)
     with pytest.raises(ProviderError, match="no Google credentials found. Set GOOGLE_APPLICATION_CREDENTIALS"):
         VertexMultimodalEncoder(settings, text, GeminiImageEncoder(api_key_client(fake), "gemini-embedding-2", 768,
-                                                                   "gemini-2.5-flash"))
+                                                                   "gemini-3.6-flash"))

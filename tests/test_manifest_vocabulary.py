@@ -1,4 +1,5 @@
-"""The manifest's vocabulary: which words the knowledge base contains, kept exact as files come and go."""
+"""The manifest's vocabulary: which words the knowledge base contains and how many files use each, kept exact
+as files come and go."""
 
 from __future__ import annotations
 
@@ -12,17 +13,19 @@ def entry(source: str, content_hash: str = "h1") -> ManifestEntry:
 def test_a_term_stays_known_while_any_file_uses_it(tmp_path):
     manifest = Manifest(tmp_path / "m.sqlite3")
     manifest.record("kb", [(entry("/a.md"), ["vpn", "router"]), (entry("/b.md"), ["vpn", "printer"])])
-    assert manifest.known_terms("kb", ["vpn", "router", "printer", "parking"]) == {"vpn", "router", "printer"}
+    assert manifest.term_files("kb", ["vpn", "router", "printer", "parking"]) == {"vpn": 2, "router": 1, "printer": 1}
+    stats = manifest.term_stats("kb")
+    assert stats.documents() == 2 and stats.frequencies(["vpn"]) == {"vpn": 2}
 
     manifest.forget("kb", "/a.md")
-    assert manifest.known_terms("kb", ["vpn", "router", "printer"]) == {"vpn", "printer"}
+    assert manifest.term_files("kb", ["vpn", "router", "printer"]) == {"vpn": 1, "printer": 1}
 
     manifest.record("kb", [(entry("/b.md", "h2"), ["scanner"])])  # b.md changed: its old terms go
-    assert manifest.known_terms("kb", ["vpn", "printer", "scanner"]) == {"scanner"}
-    assert manifest.known_terms("other", ["scanner"]) == set()
+    assert manifest.term_files("kb", ["vpn", "printer", "scanner"]) == {"scanner": 1}
+    assert manifest.term_files("other", ["scanner"]) == {}
 
     manifest.forget("kb")
-    assert manifest.known_terms("kb", ["scanner"]) == set()
+    assert manifest.term_files("kb", ["scanner"]) == {} and stats.documents() == 0
     manifest.close()
 
 
@@ -37,5 +40,5 @@ def test_an_older_manifest_layout_is_replaced_not_misread(tmp_path):
     manifest = Manifest(tmp_path / "m.sqlite3")
     assert manifest.entries("kb") == {}
     manifest.record("kb", [(entry("/a.md"), ["vpn"])])
-    assert manifest.known_terms("kb", ["vpn"]) == {"vpn"}
+    assert manifest.term_files("kb", ["vpn"]) == {"vpn": 1}
     manifest.close()

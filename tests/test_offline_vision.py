@@ -53,7 +53,7 @@ def text_kb(local_embedder, tmp_path_factory) -> ChunkStore:
     store = make_store(QdrantClient(":memory:"), local_embedder)
     manifest = Manifest(root.parent / "manifest.sqlite3")
     report = Ingestor(store, local_embedder, manifest, max_bytes=10_000_000).run([root])
-    assert len(report.added) == 20 and not report.skipped
+    assert len(report.added) == 24 and not report.skipped
     yield store
     manifest.close()
     store.close()

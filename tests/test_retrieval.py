@@ -41,14 +41,16 @@ def test_questions_the_knowledge_base_answers_get_cited_answers(kb):
         cited = {passage.doc_id for _, passage in answer.citations}
         if answer.found and cited & set(q["relevant"]):
             answered.append(q["id"])
-    # Measured: 40/40 answered, citing a relevant document.
-    assert len(answered) >= 0.9 * len(QUESTIONS), f"answered {len(answered)}/{len(QUESTIONS)}"
+    # Measured: 32/40 answered, citing a relevant document. The answerer now refuses when the quoted unit
+    # doesn't hold the question's terms; the refusals are chatty questions (docs/benchmarks.md, answers).
+    assert len(answered) >= 0.75 * len(QUESTIONS), f"answered {len(answered)}/{len(QUESTIONS)}"
 
 
 @pytest.mark.parametrize("question", [q["question"] for q in ABSENT])
 def test_absent_topics_get_the_honest_not_in_the_knowledge_base_answer(kb, question):
     answer = kb.ask.ask(question)
-    assert answer.finish() == NOT_IN_KB
+    text = answer.finish()
+    assert text.startswith(NOT_IN_KB) and "You could check:" in text, "refused, naming where to look instead"
     assert answer.citations == []
 
 

@@ -30,3 +30,27 @@ def test_threads_and_feedback_survive_a_restart(tmp_path):
     assert reopened.feedback("a1") == {"U1": "down"}
     assert not reopened.claim_event("Ev1"), "a retry after a restart is still a duplicate"
     assert reopened.claim_event("Ev2")
+
+
+def test_a_routing_offer_switches_once_and_each_press_is_labelled_data(tmp_path):
+    from bot.state import RouteOffer
+
+    state = StateStore(tmp_path / "state.sqlite3")
+    offer = RouteOffer("r1", "C1", "1.0", "1.0", "UALICE", "a mascot maybe?", "ask", "draw", 0.5)
+    state.record_offer(offer)
+    assert state.offer("r1") == offer and state.offer("nope") is None
+    assert not state.switched("r1")
+
+    assert state.claim_switch(offer, "UALICE") is True
+    assert state.claim_switch(offer, "UALICE") is False, "a second press does not switch again"
+    assert state.switched("r1")
+    assert state.switches() == [("a mascot maybe?", "ask", "draw")]
+    state.close()
+
+
+def test_the_last_answer_of_a_thread_is_known(tmp_path):
+    state = StateStore(tmp_path / "state.sqlite3")
+    assert state.last_answer_at("C1", "1.0") is None
+    state.record_answer("a1", "C1", "1.0", "q", [])
+    assert state.last_answer_at("C1", "1.0") is not None and state.last_answer_at("C1", "2.0") is None
+    state.close()

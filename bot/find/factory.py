@@ -27,8 +27,10 @@ def image_encoder_kind(settings: Settings) -> str:
     return "gemini" if settings.uses_google else "offline"
 
 
-def build_image_encoder(settings: Settings, embedder: Embedder, google_client: Any) -> tuple[ImageEncoder, FindTuning]:
-    """The encoder that puts images into `embedder`'s text space, with its similarity floors."""
+def build_image_encoder(settings: Settings, embedder: Embedder, google_client: Any,
+                        models: Any = None) -> tuple[ImageEncoder, FindTuning]:
+    """The encoder that puts images into `embedder`'s text space, with its similarity floors; `models` is the
+    ModelCatalog that checks each Google model on first use."""
     kind = image_encoder_kind(settings)
     if kind == "offline":
         from bot.find.offline_encoder import OfflineImageEncoder
@@ -37,7 +39,7 @@ def build_image_encoder(settings: Settings, embedder: Embedder, google_client: A
     from bot.find.gemini_encoder import GeminiImageEncoder
 
     gemini = GeminiImageEncoder(google_client, settings.embedding_model, settings.embedding_dim,
-                                settings.answer_model)
+                                settings.answer_model, models)
     if kind == "gemini":
         return gemini, GEMINI_TUNING
     from bot.find.vertex_encoder import build_vertex_encoder

@@ -68,9 +68,18 @@ class FindFlow:
         if question and results:
             self._answer(reply, words, results)
 
-    def first_image(self, reply: ThreadReply, files: Sequence[dict[str, Any]]) -> DownloadedImage:
-        """The first file of a post, downloaded and checked; raises UnsupportedFile or DownloadError."""
-        return _fetch(self._downloader(reply), files[0])
+    def images(self, reply: ThreadReply, files: Sequence[dict[str, Any]]) -> list[DownloadedImage]:
+        """Every supported image among `files`, downloaded and checked; raises the first file's UnsupportedFile
+        or DownloadError when none of them is usable."""
+        downloader, images, problems = self._downloader(reply), [], []
+        for file in files:
+            try:
+                images.append(_fetch(downloader, file))
+            except (UnsupportedFile, DownloadError) as exc:
+                problems.append(exc)
+        if problems and not images:
+            raise problems[0]
+        return images
 
     def _post(self, reply: ThreadReply, subject: str, result: FindResult) -> None:
         drawn_at = self._drawn_at(reply, result.duplicate.passage.source) if result.duplicate else None

@@ -10,12 +10,20 @@ from pydantic import BaseModel, ValidationError
 
 from bot.find.base import ImageDescription, ImageVectors, Task
 from bot.find.images import DownloadedImage
-from bot.providers.base import ProviderError, Vector
-from bot.providers.gemini_embedder import GeminiEmbedder, normalise
+from bot.providers.base import ModelNotFound, Vector
+from bot.providers.gemini_embedder import (
+    GeminiEmbedder,
+    document_text,
+    embed_config,
+    embed_contents,
+    query_text,
+)
 from bot.providers.google_client import google_errors
 
 if TYPE_CHECKING:
     from google import genai
+
+    from bot.providers.models import ModelCatalog
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +65,12 @@ class GeminiImageEncoder:
     description's text (caption + OCR) is embedded instead, for both vectors.
     """
 
-    def __init__(self, client: genai.Client, embedding_model: str, dimension: int, caption_model: str) -> None:
+    def __init__(self, client: genai.Client, embedding_model: str, dimension: int, caption_model: str,
+                 catalog: ModelCatalog | None = None) -> None:
         self._client = client
+        self._catalog = catalog
         self._caption_model = caption_model
-        self._text = GeminiEmbedder(client, embedding_model, dimension)
+        self._text = GeminiEmbedder(client, embedding_model, dimension, catalog)
         self.visual_model_id = embedding_model
         self.visual_dimension = dimension
         self.multimodal = embedding_model.rsplit("/", 1)[-1].startswith(MULTIMODAL_PREFIXES)
@@ -76,9 +86,7 @@ class GeminiImageEncoder:
         config = types.GenerateContentConfig(response_mime_type="application/json", response_schema=schema)
         contents = [types.Content(role="user", parts=[
             types.Part.from_bytes(data=image.data, mime_type=image.mime_type), types.Part(text=DESCRIBE_PROMPT)])]
-        with google_errors("Describing the image", self._caption_model):
-            response = self._client.models.generate_content(
-                model=self._caption_model, contents=contents, config=config)
+        response = self._generate(contents, config)
         try:
             reading = _Reading.model_validate_json(response.text or "")
         except ValidationError:
@@ -88,28 +96,39 @@ class GeminiImageEncoder:
             return ImageDescription(caption="")
         return ImageDescription(caption=reading.caption.strip(), text=reading.text.strip())
 
+    def _generate(self, contents: list, config: object) -> object:
+        """The caption model's answer; its first use is checked with models.get (ANSWER_MODEL)."""
+        if self._catalog is not None:
+            self._catalog.require(self._caption_model, "text", "ANSWER_MODEL")
+        try:
+            with google_errors("Describing the image", self._caption_model):
+                return self._client.models.generate_content(model=self._caption_model, contents=contents,
+                                                            config=config)
+        except ModelNotFound:
+            if self._catalog is None:
+                raise
+            raise self._catalog.missing(self._caption_model, "text", "ANSWER_MODEL") from None
+
     def embed(self, image: DownloadedImage, description: ImageDescription, task: Task = "document",
               text: str = "") -> ImageVectors:
-        """`visual` embeds the image alone, `semantic` the image with `text` (the same vector without text),
-        both in one call; a text-only embedding model embeds the description's text instead."""
+        """`visual` embeds the image alone; `semantic` the image with the task's text part (a document's
+        `title: none | text: …` or a query's `task: search result | query: …` for gemini-embedding-2, the
+        words alone with task types), in one call; a text-only embedding model embeds the description."""
         if not self.multimodal:
             return self._embed_description(image, description, task, text)
         from google.genai import types
 
         data, mime_type = png_or_jpeg(image)
         picture = types.Part.from_bytes(data=data, mime_type=mime_type)
+        words = text.strip()
+        model = self.visual_model_id
+        words = document_text(words, None, model) if task == "document" else query_text(words, model)
         # One Content per vector: a bare list of parts would merge into one embedding.
         contents = [types.Content(role="user", parts=[picture])]
-        if text.strip():
-            contents.append(types.Content(role="user", parts=[picture, types.Part(text=text.strip())]))
-        config = types.EmbedContentConfig(task_type=TASK_TYPES[task], output_dimensionality=self.visual_dimension)
-        with google_errors("Embedding the image", self.visual_model_id):
-            response = self._client.models.embed_content(
-                model=self.visual_model_id, contents=contents, config=config)
-        vectors = [normalise(list(e.values or []), self.visual_dimension) for e in response.embeddings or []]
-        if len(vectors) != len(contents):
-            raise ProviderError(f"Embedding the image failed: Google returned {len(vectors)} vectors "
-                                f"for {len(contents)} inputs.")
+        if words:
+            contents.append(types.Content(role="user", parts=[picture, types.Part(text=words)]))
+        config = embed_config(model, TASK_TYPES[task], None, self.visual_dimension)
+        vectors = embed_contents(self._client, model, contents, config, self._catalog, "Embedding the image")
         return ImageVectors(semantic=vectors[-1], visual=vectors[0])
 
     def embed_text_visual(self, text: str) -> Vector | None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.providers.base import ProviderError
 
+# What every current Gemini image model lists (ai.google.dev image generation docs, Dec 2026); the extreme
+# ratios only gemini-3.1-flash-image lists.
 ASPECT_RATIOS = ("1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "21:9", "5:4", "4:5")
+EXTREME_RATIOS = ("4:1", "1:4", "8:1", "1:8")
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class GenerationResult:
     model: str
     ignored: list[str] = field(default_factory=list)  # parameters this model does not support, e.g. "--seed"
     tokens: int = 0  # output tokens billed, when the API reports them
+    notes: list[str] = field(default_factory=list)  # what the user should know, e.g. that a seed is best effort
 
 
 class ImageGenerator(Protocol):
@@ -55,8 +60,10 @@ class ImageGenerator(Protocol):
 
     model: str
 
-    def generate(self, request: DrawRequest) -> GenerationResult:
-        """Draw `request.count` images for the prompt and parameters."""
+    max_references: int  # images one request may carry as references (0: none)
+
+    def generate(self, request: DrawRequest, references: Sequence[GeneratedImage] = ()) -> GenerationResult:
+        """Draw `request.count` images for the prompt and parameters, following `references` (newest last)."""
         ...
 
     def edit(self, image: GeneratedImage, instruction: str, request: DrawRequest) -> GenerationResult:

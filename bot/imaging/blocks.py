@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from bot.imaging.base import ASPECT_RATIOS
@@ -17,21 +18,24 @@ EDIT_MODAL = "draw_edit_modal"
 EDIT_INPUT_BLOCK, EDIT_INPUT_ACTION = "instruction", "instruction_input"
 
 
-def drawing_summary(drawing: Drawing, ignored: list[str]) -> str:
-    """One line under the image: AI-generated, for whom, the prompt, parameters, model, what was ignored."""
+def drawing_summary(drawing: Drawing, ignored: list[str], notes: Sequence[str] = ()) -> str:
+    """One line under the image: AI-generated, for whom, the prompt, parameters, model, what was ignored,
+    and notes such as a seed being best effort."""
     prompt = shorten(drawing.request.prompt, 300)
     line = (f":art: AI-generated for <@{drawing.user}>: _{escape(prompt)}_ · `{drawing.request.describe()}` · "
             f"{escape(drawing.model)}")
     if ignored:
         line += f" · ignored by this model: {', '.join(f'`{p}`' for p in ignored)}"
+    for note in notes:
+        line += f" · {note}"
     return line
 
 
-def build_drawing_blocks(drawing: Drawing, ignored: list[str]) -> list[dict[str, Any]]:
+def build_drawing_blocks(drawing: Drawing, ignored: list[str], notes: Sequence[str] = ()) -> list[dict[str, Any]]:
     """The summary and the buttons: Regenerate, Variations, Edit, Change aspect."""
     value = drawing.drawing_id
     return [
-        {"type": "section", "text": {"type": "mrkdwn", "text": drawing_summary(drawing, ignored)}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": drawing_summary(drawing, ignored, notes)}},
         {
             "type": "actions",
             "elements": [

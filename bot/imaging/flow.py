@@ -15,8 +15,9 @@ from bot.imaging.base import (
     GenerationResult,
     ImageGenerator,
 )
-from bot.imaging.blocks import build_drawing_blocks, drawing_summary
+from bot.imaging.blocks import drawing_summary
 from bot.imaging.library import ImageLibrary
+from bot.imaging.progress import Footer, Progress, with_footer
 from bot.imaging.queue import DrawCancelled, DrawQueue, QueueTimeout
 from bot.imaging.records import Drawing, DrawingRecords
 from bot.providers.base import ProviderError
@@ -31,7 +32,7 @@ DEFAULT_PRICE_PER_IMAGE_USD = 0.04
 VARIATION_INSTRUCTION = "Make a variation of this image: keep the subject and style, change the details."
 OFFLINE = (
     "Drawing needs one of Google's image models. Set `GEMINI_API_KEY` (or Vertex AI with "
-    "`GOOGLE_GENAI_USE_VERTEXAI=true`) and `IMAGE_MODEL=gemini-2.5-flash-image`, then restart Curator."
+    "`GOOGLE_GENAI_USE_VERTEXAI=true`), then restart Curator; `curator doctor` checks `IMAGE_MODEL`."
 )
 
 Make = Callable[[], GenerationResult]
@@ -47,12 +48,12 @@ class DrawService:
     queue: DrawQueue
     library: ImageLibrary
 
-    def draw(self, reply: ThreadReply, user: str, request: DrawRequest) -> None:
-        """A new drawing in the reply's thread."""
+    def draw(self, reply: ThreadReply, user: str, request: DrawRequest, footer: Footer | None = None) -> None:
+        """A new drawing in the reply's thread; `footer` adds blocks under its placeholder."""
         if self.generator is None:
-            self._offline(reply, request.prompt)
+            self._offline(reply, request.prompt, footer)
             return
-        self._run(reply, user, request, lambda: self.generator.generate(request), parent_id=None)
+        self._run(reply, user, request, lambda: self.generator.generate(request), None, footer)
 
     def regenerate(self, reply: ThreadReply, user: str, drawing: Drawing, aspect_ratio: str | None = None) -> None:
         """The same prompt again: a new seed, or the same seed in another aspect ratio."""
@@ -62,28 +63,33 @@ class DrawService:
             request = dataclasses.replace(drawing.request, seed=random.randrange(2**31))
         self.draw(reply, user, request)
 
-    def edit(self, reply: ThreadReply, user: str, drawing: Drawing, instruction: str) -> None:
+    def edit(self, reply: ThreadReply, user: str, drawing: Drawing, instruction: str,
+             footer: Footer | None = None) -> None:
         """Change the drawing's first image as `instruction` says (also used for variations)."""
         if self.generator is None:
-            self._offline(reply, instruction)
+            self._offline(reply, instruction, footer)
             return
         request = dataclasses.replace(drawing.request, prompt=instruction, count=1, seed=None)
         image = drawing.first_image()
-        self._run(reply, user, request, lambda: self.generator.edit(image, instruction, request), drawing.drawing_id)
+        self._run(reply, user, request, lambda: self.generator.edit(image, instruction, request), drawing.drawing_id,
+                  footer)
 
-    def edit_upload(self, reply: ThreadReply, user: str, image: GeneratedImage, request: DrawRequest) -> None:
-        """`draw …` sent with an image: change that image as the prompt says."""
+    def draw_with_references(self, reply: ThreadReply, user: str, images: list[GeneratedImage],
+                             request: DrawRequest, footer: Footer | None = None) -> None:
+        """`draw …` with images (attached, or found and uploaded in the thread): the model follows them,
+        as the prompt says (change this image, draw in this style); one drawing per request."""
         if self.generator is None:
-            self._offline(reply, request.prompt)
+            self._offline(reply, request.prompt, footer)
             return
         request = dataclasses.replace(request, count=1)
-        self._run(reply, user, request, lambda: self.generator.edit(image, request.prompt, request), parent_id=None)
+        self._run(reply, user, request, lambda: self.generator.generate(request, images), None, footer)
 
     def variations(self, reply: ThreadReply, user: str, drawing: Drawing) -> None:
         """A variation of the drawing's first image."""
         self.edit(reply, user, drawing, VARIATION_INSTRUCTION)
 
-    def _run(self, reply: ThreadReply, user: str, request: DrawRequest, make: Make, parent_id: str | None) -> None:
+    def _run(self, reply: ThreadReply, user: str, request: DrawRequest, make: Make, parent_id: str | None,
+             footer: Footer | None = None) -> None:
         quota = self.settings.image_quota_per_user_per_day
         reservation = self.records.reserve(user, request.count, quota)
         if reservation is None:
@@ -91,7 +97,7 @@ class DrawService:
             reply.error(f"You've used {used} of your {quota} images for today (IMAGE_QUOTA_PER_USER_PER_DAY). "
                         "The quota resets at 00:00 UTC.")
             return
-        progress = _Progress(reply, request)
+        progress = Progress(reply, request, footer)
         with reply.watching() as stop:  # Slack's Stop button, while the drawing waits and runs
             stop.on_stop(self.queue.wake)
             result = self._generate(reservation, progress, make, stopped=stop.is_set)
@@ -105,7 +111,7 @@ class DrawService:
         except Exception:  # the user has the image; indexing can be redone, so it never fails the drawing
             log.exception("could not index drawing %s in the knowledge base", drawing.drawing_id)
 
-    def _generate(self, reservation: str, progress: _Progress, make: Make,
+    def _generate(self, reservation: str, progress: Progress, make: Make,
                   stopped: Callable[[], bool]) -> GenerationResult | None:
         """Wait in line and draw; None (the quota given back, the user told) when it failed or was stopped."""
         try:
@@ -129,60 +135,30 @@ class DrawService:
             raise
         return None
 
-    def _deliver(self, reply: ThreadReply, drawing: Drawing, result: GenerationResult, progress: _Progress) -> None:
+    def _deliver(self, reply: ThreadReply, drawing: Drawing, result: GenerationResult, progress: Progress) -> None:
         alt_text = drawing.request.prompt[:1000]
         reply.upload(
             file_uploads=[
                 {"content": path.read_bytes(), "filename": f"curator-{path.name}", "title": alt_text[:250], "alt_txt": alt_text}
                 for path in drawing.paths
             ],
-            initial_comment=drawing_summary(drawing, result.ignored),
+            initial_comment=drawing_summary(drawing, result.ignored, result.notes),
             error_text=lambda code: f":warning: The image was made but Slack refused it here (`{code}`). Please try again.",
         )
-        progress.done(drawing, result.ignored)
+        progress.done(drawing, result)
 
-    def _offline(self, reply: ThreadReply, prompt: str) -> None:
+    def _offline(self, reply: ThreadReply, prompt: str, footer: Footer | None = None) -> None:
         images = self.library.search(prompt, limit=3)
         if not images:
-            reply.post(f":information_source: {OFFLINE} There are no images in the knowledge base yet to offer instead.")
+            text = f":information_source: {OFFLINE} There are no images in the knowledge base yet to offer instead."
+            reply.post(text, blocks=with_footer(text, None, footer))
             return
-        reply.post(f":information_source: {OFFLINE} Meanwhile, here are the closest images in the knowledge base:")
+        text = f":information_source: {OFFLINE} Meanwhile, here are the closest images in the knowledge base:"
+        reply.post(text, blocks=with_footer(text, None, footer))
         reply.upload(
             file_uploads=[{"file": p.source, "title": p.title[:250], "alt_txt": p.title[:1000]} for p in images],
             initial_comment="\n".join(f"• {escape(p.title)} (`{escape(p.doc_id)}`)" for p in images),
         )
-
-
-class _Progress:
-    """One placeholder message, updated in place (queued with position, drawing, done, failed or stopped),
-    and Slack's Stop button while the drawing waits and runs."""
-
-    def __init__(self, reply: ThreadReply, request: DrawRequest) -> None:
-        self._reply = reply
-        self._prompt = escape(request.prompt[:200])
-        self._message = reply.post(f":hourglass_flowing_sand: Getting ready to draw _{self._prompt}_…", updatable=True)
-        self._session = reply.session(f"Drawing: {request.prompt}")
-
-    def queued(self, position: int) -> None:
-        self._update(f":hourglass_flowing_sand: Queued: you're number {position} in line for _{self._prompt}_.")
-
-    def drawing(self, model: str) -> None:
-        self._update(f":art: Drawing _{self._prompt}_ with {escape(model)}…")
-
-    def failed(self, message: str) -> None:
-        self._update(f":warning: I couldn't draw _{self._prompt}_: {escape(message)}", final=True)
-
-    def stopped(self) -> None:
-        self._update(f":black_square_for_stop: Stopped: _{self._prompt}_ was not drawn, and it did not count "
-                     "against your quota.", final=True, urgent=True)
-
-    def done(self, drawing: Drawing, ignored: list[str]) -> None:
-        self._update(drawing_summary(drawing, ignored), blocks=build_drawing_blocks(drawing, ignored), final=True)
-
-    def _update(self, text: str, blocks: list | None = None, final: bool = False, urgent: bool = False) -> None:
-        self._reply.update(self._message, text, blocks, final=final)
-        if final:
-            self._reply.close_session(self._session, urgent=urgent)
 
 
 def _cost(result: GenerationResult) -> float:

@@ -10,11 +10,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.imaging.base import DrawRequest, GeneratedImage, GenerationResult, ImageBlocked
-from bot.imaging.factory import ALTERNATIVE_MODEL, IMAGEN_SHUTDOWN, drawing_errors
+from bot.imaging.model_errors import IMAGEN_SHUTDOWN, drawing_errors
 from bot.providers.base import ProviderError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from google import genai
+
+    from bot.providers.models import ModelCatalog
 
 
 def needs_vertex_message(model: str) -> str:
@@ -22,24 +26,30 @@ def needs_vertex_message(model: str) -> str:
     return (
         f"IMAGE_MODEL '{model}' is an Imagen model, which Google only serves on Vertex AI "
         f"(GOOGLE_GENAI_USE_VERTEXAI=true with GOOGLE_CLOUD_PROJECT), and {IMAGEN_SHUTDOWN}. "
-        f"Set IMAGE_MODEL={ALTERNATIVE_MODEL}."
+        "Set IMAGE_MODEL to a Gemini image model: `curator doctor` lists the ones this account can use."
     )
 
 
 class ImagenGenerator:
     """Imagen's native parameters: sampleCount, aspectRatio, negativePrompt and seed."""
 
-    def __init__(self, client: genai.Client, model: str) -> None:
+    max_references = 1  # one raw reference image, through edit_image
+
+    def __init__(self, client: genai.Client, model: str, catalog: ModelCatalog | None = None) -> None:
         self._client = client
+        self._catalog = catalog
         self.model = model
 
-    def generate(self, request: DrawRequest) -> GenerationResult:
-        """Draw `request.count` images in one :predict call; filtered images are dropped."""
+    def generate(self, request: DrawRequest, references: Sequence[GeneratedImage] = ()) -> GenerationResult:
+        """Draw `request.count` images in one :predict call (with a reference: edit_image); filtered images
+        are dropped."""
         from google.genai import types
 
+        if references:
+            return self.edit(references[-1], request.prompt, request)
         self._require_vertex()
         config = types.GenerateImagesConfig(**_options(request))
-        with drawing_errors(self.model):
+        with drawing_errors(self.model, self._catalog):
             response = self._client.models.generate_images(model=self.model, prompt=request.prompt, config=config)
         return self._result(response)
 
@@ -55,7 +65,7 @@ class ImagenGenerator:
             reference_id=1, reference_image=types.Image(image_bytes=image.data, mime_type=image.mime_type)
         )
         config = types.EditImageConfig(**_options(request))
-        with drawing_errors(self.model):
+        with drawing_errors(self.model, self._catalog):
             response = self._client.models.edit_image(
                 model=self.model, prompt=instruction, reference_images=[reference], config=config
             )

@@ -7,19 +7,21 @@ import math
 import re
 from fractions import Fraction
 
-from bot.imaging.base import ASPECT_RATIOS, DrawRequest
+from bot.imaging.base import ASPECT_RATIOS, EXTREME_RATIOS, DrawRequest
 
 MAX_PROMPT_CHARS = 2000
 MAX_SEED = 2**31 - 1
 MAX_COUNT = 4
 EXAMPLE = "`a lighthouse at dusk, oil painting --ar 16:9 --no people`"
 
+ALL_RATIOS = ASPECT_RATIOS + EXTREME_RATIOS
 USAGE = f"""Describe the picture, then add parameters if you like:
-• `--ar W:H`: aspect ratio, one of {", ".join(ASPECT_RATIOS)} (default 1:1). \
+• `--ar W:H`: aspect ratio, one of {", ".join(ASPECT_RATIOS)} (default 1:1; \
+{", ".join(EXTREME_RATIOS)} with gemini-3.1-flash-image). \
 `wide`, `tall` or `square` as the first or last word does the same: `wide: a beach at dusk` (16:9), \
 `a lighthouse, tall` (9:16).
 • `--no THINGS`: what to leave out, e.g. `--no text, watermarks`.
-• `--seed N`: a number from 0 to {MAX_SEED} to get repeatable results.
+• `--seed N`: a number from 0 to {MAX_SEED} for repeatable results (best effort: Gemini may still vary).
 • `--n N`: how many images, 1 to {MAX_COUNT}.
 Example: {EXAMPLE}"""
 
@@ -30,6 +32,17 @@ _ASPECT_WORDS = {"wide": "16:9", "tall": "9:16", "square": "1:1"}
 _LEADING_WORD = re.compile(r"^\s*(wide|tall|square)\s*[:,]\s*", re.IGNORECASE)
 _TRAILING_WORD = re.compile(r"\s*(?:[,;]\s*(wide|tall|square)|\((wide|tall|square)\))\s*[.!]?\s*$", re.IGNORECASE)
 _RATIO = re.compile(r"^(\d{1,5})\s*[:xX/]\s*(\d{1,5})$")
+
+
+# "in this style", "like these", "based on this image": the drawing should follow images in the thread.
+_REFERENCES = re.compile(
+    r"\b(in (this|that|the same|their|its) (style|look)|(like|based on|from|using) (this|that|these|those|it|them)"
+    r"|(this|that|these|those) (image|picture|photo|screenshot|diagram|drawing|style)s?)\b", re.IGNORECASE)
+
+
+def refers_to_images(prompt: str) -> bool:
+    """Whether a draw prompt points at images (`draw a poster in this style`), not only at words."""
+    return _REFERENCES.search(prompt) is not None
 
 
 class DrawParamError(ValueError):
@@ -132,12 +145,12 @@ def _aspect_ratio(value: str) -> str:
     if match is None or 0 in (int(match.group(1)), int(match.group(2))):
         raise DrawParamError(f"`--ar {value}` isn't an aspect ratio. Use width:height, e.g. `--ar 16:9`.")
     width, height = int(match.group(1)), int(match.group(2))
-    for ratio in ASPECT_RATIOS:  # by value, so 1920:1080 is 16:9
+    for ratio in ALL_RATIOS:  # by value, so 1920:1080 is 16:9
         if Fraction(width, height) == _as_fraction(ratio):
             return ratio
-    closest = min(ASPECT_RATIOS, key=lambda r: abs(math.log(Fraction(width, height) / _as_fraction(r))))
+    closest = min(ALL_RATIOS, key=lambda r: abs(math.log(Fraction(width, height) / _as_fraction(r))))
     raise DrawParamError(
-        f"`--ar {value}` isn't supported; the closest is `--ar {closest}`. Choose one of {', '.join(ASPECT_RATIOS)}."
+        f"`--ar {value}` isn't supported; the closest is `--ar {closest}`. Choose one of {', '.join(ALL_RATIOS)}."
     )
 
 

@@ -37,6 +37,7 @@ class Drawing:
     request: DrawRequest
     model: str
     paths: tuple[Path, ...]
+    created_at: float = 0.0
 
     def first_image(self) -> GeneratedImage:
         """The first image, to edit or vary."""
@@ -120,13 +121,14 @@ class DrawingRecords:
             path = self._images_dir / f"{drawing_id}-{index}{_suffix(image.mime_type)}"
             path.write_bytes(image.data)
             paths.append(path)
+        created_at = time.time()
         with self._lock, self._db:
             self._db.execute(
                 "INSERT INTO drawings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (drawing_id, channel, thread_ts, user, json.dumps(request.__dict__), model,
-                 json.dumps([str(p) for p in paths]), parent_id, time.time()),
+                 json.dumps([str(p) for p in paths]), parent_id, created_at),
             )
-        return Drawing(drawing_id, channel, thread_ts, user, request, model, tuple(paths))
+        return Drawing(drawing_id, channel, thread_ts, user, request, model, tuple(paths), created_at)
 
     def get(self, drawing_id: str) -> Drawing | None:
         """A drawing by id."""
@@ -148,6 +150,12 @@ class DrawingRecords:
             ).fetchone()
         return _drawing(row) if row else None
 
+    def all(self) -> list[Drawing]:
+        """Every drawing, oldest first (to index them again in a new embedding space)."""
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM drawings ORDER BY created_at").fetchall()
+        return [_drawing(row) for row in rows]
+
     def usage(self, days: int = 30) -> list[UsageRow]:
         """Images, tokens and estimated cost per day, user and model, newest first."""
         since = datetime.fromtimestamp(time.time() - days * 86400, UTC).strftime("%Y-%m-%d")
@@ -166,9 +174,9 @@ class DrawingRecords:
 
 
 def _drawing(row: tuple) -> Drawing:
-    drawing_id, channel, thread_ts, user, request, model, paths, _, _ = row
+    drawing_id, channel, thread_ts, user, request, model, paths, _, created_at = row
     return Drawing(drawing_id, channel, thread_ts, user, DrawRequest(**json.loads(request)), model,
-                   tuple(Path(p) for p in json.loads(paths)))
+                   tuple(Path(p) for p in json.loads(paths)), created_at)
 
 
 def _suffix(mime_type: str) -> str:

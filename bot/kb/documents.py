@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+TEXT_SUFFIXES = MARKDOWN_SUFFIXES | {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
 PDF_SUFFIXES = {".pdf"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".svg"}
@@ -51,7 +52,8 @@ def load_document(path: Path, data: bytes) -> Document:
         document = _load_pdf(data, path.stem)
     else:
         text, notes = decode_text(data)
-        document = _load_html(text, path.stem) if suffix in HTML_SUFFIXES else _load_markdown(text, path.stem)
+        loader = _load_html if suffix in HTML_SUFFIXES else _load_markdown if suffix in MARKDOWN_SUFFIXES else _load_plain
+        document = loader(text, path.stem)
         document.notes += notes
     if not any(section.text.strip() for section in document.sections):
         raise SkipFile("no text content")
@@ -73,21 +75,24 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
 
 
 def _load_markdown(text: str, fallback_title: str) -> Document:
+    from bot.kb.structure import HeadingPath
+
     sections: list[Section] = []
     title, heading, lines, in_fence = "", "", [], False
+    path = HeadingPath()
     for line in text.splitlines():
         if _FENCE.match(line):
             in_fence = not in_fence
         match = None if in_fence else _MD_HEADING.match(line)
         if match:
             sections.append(Section(heading, "\n".join(lines).strip()))
-            heading, lines = match.group(2).strip(), []
+            heading, lines = path.enter(len(match.group(1)), match.group(2).strip()), []
             if not title and len(match.group(1)) == 1:
-                title = heading
+                title = match.group(2).strip()
         else:
             lines.append(line)
     sections.append(Section(heading, "\n".join(lines).strip()))
-    title = title or _first_line(text) or fallback_title
+    title = clean_title(title or _first_line(text) or fallback_title)
     return Document(title=title, sections=[s for s in sections if s.text])
 
 
@@ -98,30 +103,38 @@ def _first_line(text: str) -> str:
     return ""
 
 
-_HTML_BLOCKS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "td", "th", "blockquote", "dd", "dt"]
-
-
 def _load_html(text: str, fallback_title: str) -> Document:
-    from bs4 import BeautifulSoup
+    from bot.kb.html_text import html_sections
 
-    soup = BeautifulSoup(text, "html.parser")
-    for noise in soup(["script", "style", "noscript", "nav", "footer", "template"]):
-        noise.decompose()
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    sections: list[Section] = []
-    heading, parts = "", []
-    for element in soup.find_all(_HTML_BLOCKS):
-        if element.find_parent(_HTML_BLOCKS):
-            continue  # nested block: its text is already in the parent's
-        content = element.get_text(" ", strip=True)
-        if element.name in _HTML_BLOCKS[:6]:
-            sections.append(Section(heading, "\n".join(parts)))
-            heading, parts = content, []
-            title = title or content
-        elif content:
-            parts.append(f"- {content}" if element.name == "li" else content)
-    sections.append(Section(heading, "\n".join(parts)))
-    return Document(title=title or fallback_title, sections=[s for s in sections if s.text.strip()])
+    page_title, h1, sections = html_sections(text)
+    title = clean_title(h1 or page_title or (sections[0][0] if sections else "") or fallback_title)
+    return Document(title=title, sections=[Section(heading, body) for heading, body in sections])
+
+
+def _load_plain(text: str, fallback_title: str) -> Document:
+    from bot.kb.plain_text import plain_sections
+
+    if _MD_HEADING.match(_first_line(text)):
+        return _load_markdown(text, fallback_title)
+    title = _first_line(text) or fallback_title
+    body = text.split(title, 1)[1] if title in text else text
+    sections = [Section(heading or title, body) for heading, body in plain_sections(body)]
+    return Document(title=clean_title(title), sections=sections)
+
+
+_SITE_WORDS = re.compile(r"\b(wiki|intranet|portal|confluence|notion|sharepoint|docs|documentation|handbook|"
+                         r"knowledge base|kb|help ?cent(er|re)|site|hub|space)\b", re.IGNORECASE)
+_TITLE_SEPARATOR = re.compile(r"\s+(?:\||-|–|—|·|::|»)\s+")
+
+
+def clean_title(title: str) -> str:
+    """A page title without the site's name: `Parking - Northwind Wiki` -> `Parking`."""
+    title = " ".join(title.split())
+    parts = _TITLE_SEPARATOR.split(title)
+    while len(parts) > 1 and (" | " in title or _SITE_WORDS.search(parts[-1])):
+        parts.pop()
+        title = title[: title.rindex(parts[-1]) + len(parts[-1])] if parts else title
+    return title.strip()
 
 
 def _load_pdf(data: bytes, fallback_title: str) -> Document:
@@ -132,7 +145,7 @@ def _load_pdf(data: bytes, fallback_title: str) -> Document:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise SkipFile("encrypted PDF (password required)")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_page_text(page) for page in reader.pages]
         meta_title = (reader.metadata.title if reader.metadata else None) or ""
     except SkipFile:
         raise
@@ -140,6 +153,41 @@ def _load_pdf(data: bytes, fallback_title: str) -> Document:
         raise SkipFile(f"unreadable PDF ({type(exc).__name__}: {str(exc)[:80]})") from exc
     if not any(page.strip() for page in pages):
         raise SkipFile("PDF has no extractable text (scanned? OCR arrives with image search)")
-    title = meta_title.strip() or _first_line(pages[0]) or fallback_title
-    sections = [Section(f"page {number}", text.strip()) for number, text in enumerate(pages, 1) if text.strip()]
-    return Document(title=title, sections=sections)
+    title = clean_title(meta_title.strip() or _first_line(pages[0]) or fallback_title)
+    return Document(title=title, sections=_pdf_sections(pages, title, drop_title=bool(meta_title.strip())))
+
+
+def _page_text(page) -> str:
+    """The page's text laid out as printed (columns stay aligned), or plain when layout mode fails."""
+    try:
+        return page.extract_text(extraction_mode="layout") or ""
+    except Exception:  # noqa: BLE001 - pypdf's layout mode raises assorted errors on odd fonts
+        return page.extract_text() or ""
+
+
+_PAGE_NUMBER = re.compile(r"\bpage \d+( of \d+)?\b", re.IGNORECASE)
+
+
+def _pdf_sections(pages: list[str], title: str, drop_title: bool) -> list[Section]:
+    """Sections read from the pages' layout, without running headers, footers and the title lines."""
+    from collections import Counter
+
+    from bot.kb.plain_text import plain_sections
+
+    edges = [[line.strip() for line in page.splitlines() if line.strip()] for page in pages]
+    seen = Counter(line for page in edges for line in set(page[:2] + page[-2:]))
+    repeated = {line for line, count in seen.items() if count > 1 and len(pages) > 1 and len(line) < 100}
+    lines: list[str] = []
+    for page in pages:
+        kept = [line for line in page.splitlines() if line.strip() not in repeated and not _PAGE_NUMBER.search(line)]
+        while kept and not kept[0].strip():
+            kept.pop(0)
+        while lines and not lines[-1].strip():
+            lines.pop()
+        continues = kept and kept[0].startswith("  ") and not re.match(r"\s*([-*•]|\d{1,2}[.)])\s", kept[0])
+        lines += kept if continues or not lines else ["", *kept]
+    while drop_title and lines and lines[0].strip() and " ".join(lines[0].split()) in title:
+        lines.pop(0)
+    text = "\n".join(lines)
+    sections = [Section(heading or title, body) for heading, body in plain_sections(text)]
+    return sections or [Section(title, text.strip())]

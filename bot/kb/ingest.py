@@ -99,6 +99,7 @@ class Ingestor:
         started = time.perf_counter()
         report = IngestReport()
         files = discover(paths)
+        self._manifest.add_roots(self._store.base, [str(p.resolve()) for p in paths])
         if self._store.ensure():
             self._manifest.forget(self._store.name)  # a new collection holds nothing, whatever was recorded
         known = self._manifest.entries(self._store.name)

@@ -54,6 +54,9 @@ class Manifest:
                 "CREATE TABLE IF NOT EXISTS vocabulary (collection TEXT, term TEXT, files INTEGER,"
                 " PRIMARY KEY (collection, term))"
             )
+            # The folders and files `curator ingest` was given, per knowledge base (not per embedding space):
+            # what `curator reindex` reads again to rebuild another space.
+            self._db.execute("CREATE TABLE IF NOT EXISTS roots (base TEXT, root TEXT, PRIMARY KEY (base, root))")
 
     def entries(self, collection: str) -> dict[str, ManifestEntry]:
         """Every file recorded for `collection`, by source."""
@@ -117,17 +120,45 @@ class Manifest:
             )
             self._db.execute("DELETE FROM vocabulary WHERE collection = ? AND files <= 0", (collection,))
 
-    def known_terms(self, collection: str, terms: Iterable[str]) -> set[str]:
-        """Which of `terms` occur anywhere in `collection`."""
+    def add_roots(self, base: str, roots: Iterable[str]) -> None:
+        """Remember the paths ingested into the knowledge base `base` (absolute)."""
+        with self._lock, self._db:
+            self._db.executemany("INSERT OR IGNORE INTO roots VALUES (?, ?)", [(base, root) for root in roots])
+
+    def roots(self, base: str) -> list[str]:
+        """Every path ever ingested into `base`, sorted."""
+        with self._lock:
+            rows = self._db.execute("SELECT root FROM roots WHERE base = ? ORDER BY root", (base,)).fetchall()
+        return [row[0] for row in rows]
+
+    def sources_of_base(self, base: str) -> set[str]:
+        """Every file stored in any embedding space of `base` (collections named `base__…`)."""
+        prefix = f"{base}__"
+        with self._lock:
+            rows = self._db.execute("SELECT DISTINCT source FROM files WHERE substr(collection, 1, ?) = ?",
+                                    (len(prefix), prefix)).fetchall()
+        return {row[0] for row in rows}
+
+    def term_files(self, collection: str, terms: Iterable[str]) -> dict[str, int]:
+        """How many files of `collection` use each of `terms` (terms no file uses are left out)."""
         wanted = sorted(set(terms))
         if not wanted:
-            return set()
+            return {}
         marks = ",".join("?" * len(wanted))
         with self._lock:
             rows = self._db.execute(
-                f"SELECT term FROM vocabulary WHERE collection = ? AND term IN ({marks})", (collection, *wanted)
+                f"SELECT term, files FROM vocabulary WHERE collection = ? AND term IN ({marks})", (collection, *wanted)
             ).fetchall()
-        return {row[0] for row in rows}
+        return {term: files for term, files in rows}
+
+    def file_count(self, collection: str) -> int:
+        """How many files `collection` holds."""
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM files WHERE collection = ?", (collection,)).fetchone()[0]
+
+    def term_stats(self, collection: str) -> CollectionTerms:
+        """The term statistics of one collection, for the offline answerer."""
+        return CollectionTerms(self, collection)
 
     def forget(self, collection: str, source: str | None = None) -> None:
         """Drop one file's entry, or the whole collection's when `source` is None."""
@@ -144,3 +175,19 @@ class Manifest:
         """Close the database once no other thread is using it (later calls raise sqlite3.ProgrammingError)."""
         with self._lock:
             self._db.close()
+
+
+@dataclass(frozen=True)
+class CollectionTerms:
+    """Document frequencies of one collection's terms, read from the manifest when asked."""
+
+    manifest: Manifest
+    collection: str
+
+    def frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        """How many documents use each known term."""
+        return self.manifest.term_files(self.collection, terms)
+
+    def documents(self) -> int:
+        """How many documents the collection holds."""
+        return self.manifest.file_count(self.collection)

@@ -18,28 +18,32 @@ B = 0.75
 AVERAGE_CHUNK_TERMS = 100  # measured on the sample KB: chunks of ~900 chars keep ~100 terms
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
-_STOPWORDS = frozenset(
+STOPWORDS = frozenset(
     ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "you", "your", "yours", "yourself", "yourselves", "i'm", "it's", "what's", "how's"]
 )
 _STEMMER = snowballstemmer.stemmer("english")
 
 
 @lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """The Snowball stem of one lower-case word."""
     return _STEMMER.stemWord(word)
+
+
+def tokens(text: str) -> list[str]:
+    """The lower-case words and compounds of `text`, before stemming (stopwords dropped)."""
+    return [token for token in _TOKEN.findall(text.lower()) if token not in STOPWORDS]
 
 
 def terms(text: str) -> list[str]:
     """Stemmed index terms; compounds (ERR_TUNNEL_TIMEOUT, Wi-Fi) also yield their parts and joined form."""
     out: list[str] = []
-    for token in _TOKEN.findall(text.lower()):
-        if token in _STOPWORDS:
-            continue
-        out.append(_stem(token))
+    for token in tokens(text):
+        out.append(stem(token))
         parts = re.split(r"[-_.]", token)
         if len(parts) > 1:
-            out.extend(_stem(part) for part in parts if part and part not in _STOPWORDS)
-            out.append(_stem("".join(parts)))  # "wi-fi" also matches "wifi"
+            out.extend(stem(part) for part in parts if part and part not in STOPWORDS)
+            out.append(stem("".join(parts)))  # "wi-fi" also matches "wifi"
     return out
 
 

@@ -27,7 +27,8 @@ class KnowledgeBaseError(Exception):
 
 
 def collection_name(base: str, model_id: str, dimension: int) -> str:
-    """`kb` + `gemini-embedding-2` + 768 -> `kb__gemini-embedding-2__768`: models never share a space."""
+    """`kb` + `gemini-embedding-2.task-prefix` + 768 -> `kb__gemini-embedding-2.task-prefix__768`: models (and
+    ways of preparing their texts) never share a space."""
     slug = re.sub(r"[^a-z0-9.-]+", "-", model_id.lower()).strip("-")
     return f"{base}__{slug}__{dimension}"
 
@@ -174,8 +175,9 @@ class ChunkStore:
             built_with = ", ".join(_describe(name) for name in sorted(others))
             raise KnowledgeBaseError(
                 f"The knowledge base '{self.base}' was built with {built_with}, but Curator is now configured "
-                f"for {self.model_id} ({self.dimension}-d). Vectors of different models can't be mixed: "
-                f"re-ingest with `curator ingest PATH`, or set EMBEDDING_MODEL/EMBEDDING_DIM back."
+                f"for {self.model_id} ({self.dimension}-d). Vectors of different embedding spaces can't be mixed: "
+                f"rebuild this one from the files already ingested with `curator reindex`, or set "
+                f"EMBEDDING_MODEL/EMBEDDING_DIM back."
             )
         raise KnowledgeBaseError(f"The knowledge base '{self.base}' is empty. Add documents with `curator ingest PATH`.")
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 Vector = list[float]
-# Which of the given index terms occur anywhere in the knowledge base.
-Vocabulary = Callable[[Iterable[str]], set[str]]
 
 NOT_IN_KB = "I couldn't find this in the knowledge base."
 
@@ -39,6 +37,18 @@ class Turn:
 
     role: str  # "user" or "assistant"
     text: str
+
+
+class TermStats(Protocol):
+    """How often the knowledge base uses its index terms: what makes a word specific."""
+
+    def frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        """How many documents use each of `terms` (terms no document uses are left out)."""
+        ...
+
+    def documents(self) -> int:
+        """How many documents the knowledge base holds."""
+        ...
 
 
 class Embedder(Protocol):

@@ -5,21 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from bot.providers.base import AnswerBlocked, Passage, Turn
+from bot.providers.base import AnswerBlocked, ModelNotFound, Passage, Turn
 from bot.providers.google_client import google_errors
 from bot.providers.prompts import SYSTEM_INSTRUCTION, build_user_prompt
 
 if TYPE_CHECKING:
     from google import genai
 
+    from bot.providers.models import ModelCatalog
+
 BLOCKED_FINISH_REASONS = {"SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "RECITATION", "IMAGE_SAFETY"}
 
 
 class GeminiAnswerer:
-    """Answers only from the numbered passages and cites them as [n]."""
+    """Answers only from the numbered passages and cites them as [n].
 
-    def __init__(self, client: genai.Client, model: str) -> None:
+    No sampling parameters: temperature/top_p/top_k are deprecated from gemini-3.6-flash on (Gemini API
+    changelog, 2026-07-21), so every model answers with its own defaults.
+    """
+
+    def __init__(self, client: genai.Client, model: str, catalog: ModelCatalog | None = None) -> None:
         self._client = client
+        self._catalog = catalog
         self.model = model
 
     def stream_answer(
@@ -33,16 +40,23 @@ class GeminiAnswerer:
             for turn in history
         ]
         contents.append(types.Content(role="user", parts=[types.Part(text=build_user_prompt(question, passages))]))
-        config = types.GenerateContentConfig(system_instruction=SYSTEM_INSTRUCTION, temperature=0.2)
+        config = types.GenerateContentConfig(system_instruction=SYSTEM_INSTRUCTION)
+        if self._catalog is not None:
+            self._catalog.require(self.model, "text", "ANSWER_MODEL")
         produced = False
-        with google_errors("Answering", self.model):
-            for chunk in self._client.models.generate_content_stream(
-                model=self.model, contents=contents, config=config
-            ):
-                _raise_if_blocked(chunk)
-                if chunk.text:
-                    produced = True
-                    yield chunk.text
+        try:
+            with google_errors("Answering", self.model):
+                for chunk in self._client.models.generate_content_stream(
+                    model=self.model, contents=contents, config=config
+                ):
+                    _raise_if_blocked(chunk)
+                    if chunk.text:
+                        produced = True
+                        yield chunk.text
+        except ModelNotFound:
+            if self._catalog is None:
+                raise
+            raise self._catalog.missing(self.model, "text", "ANSWER_MODEL") from None
         if not produced:
             raise AnswerBlocked("Gemini returned an empty answer. Try rephrasing the question.")
 

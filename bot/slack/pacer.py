@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 
 URGENT, FIRST_TEXT, FINISH, SESSION, PROGRESS = range(5)  # call priorities, most urgent first
 DEFAULT_RETRY_AFTER_S = 1.0
+# Calls reach Slack a little later than they leave, and unevenly: a pacer spending Slack's buckets to the
+# brim would see 429s from that jitter alone. It keeps one call of each burst and 5% of each rate in hand.
+HEADROOM = 0.95
 UNPACED = (Rate(10**9, 10**9),)  # with rates=None: no pacing, but a 429 still blocks its method
 
 
@@ -60,7 +63,6 @@ class Job:
     finished: bool = False
     created: bool = False  # its (first) message exists, or it will post none: the next job may create
     in_flight: bool = False
-    streaming: bool = False
 
     def ready(self) -> bool:
         """Whether this job may create its message: the thread's earlier messages exist."""
@@ -73,6 +75,10 @@ class Job:
     def wake_at(self, now: float) -> float | None:
         """When this job will want a call without anything else happening (None: only when poked)."""
         return None
+
+    def holds(self) -> str:
+        """The method its open message still needs to be finished (a stream: chat.stopStream), or ""."""
+        return ""
 
 
 @dataclass
@@ -146,9 +152,17 @@ class Pacer:
                 for bucket in self._buckets_of(team, method, channel):
                     bucket.block(until)
 
-    def streaming(self, team: str) -> int:
-        """How many streams are open in the workspace (call with the lock held)."""
-        return sum(1 for job in self._jobs if job.team == team and job.streaming)
+    def holding(self, team: str, method: str) -> int:
+        """How many open messages of the workspace wait for a call to `method` to be finished (lock held)."""
+        return sum(1 for job in self._jobs if job.team == team and job.holds() == method)
+
+    def burst(self, team: str, method: str, channel: str = "") -> int:
+        """The fewest calls to `method` the pacer lets go at once (lock held)."""
+        return int(min((b.burst for b in self._buckets_of(team, method, channel)), default=1))
+
+    def per_minute(self, team: str, method: str, channel: str = "") -> float:
+        """The pace the pacer keeps for `method` (lock held)."""
+        return min((b.per_minute for b in self._buckets_of(team, method, channel)), default=60.0)
 
     def idle(self) -> bool:
         """No job left to deliver."""
@@ -169,7 +183,8 @@ class Pacer:
         for rate in UNPACED if self._rates is None else self._rates.get(method, rates_of(method)):
             key = (team, method, channel) if rate.per_channel else (team, method)
             if key not in self._buckets:
-                self._buckets[key] = TokenBucket(rate.per_minute, rate.burst, stamp=self.clock.now())
+                self._buckets[key] = TokenBucket(rate.per_minute * HEADROOM, max(1, rate.burst - 1),
+                                                 stamp=self.clock.now())
             buckets.append(self._buckets[key])
         return buckets
 
@@ -200,7 +215,11 @@ class Pacer:
                 bucket.take(now)
             call.begin()
             job.in_flight, self._free, sent = True, self._free - 1, True
-            self._senders.submit(self._send, job, call)
+            try:
+                self._senders.submit(self._send, job, call)
+            except RuntimeError:  # closed meanwhile (the senders are shut down): nothing more is delivered
+                self._closed = True
+                return None
         if sent and len(wanted) > 1:
             return now  # what was chosen changed the buckets: let every job choose again at once
         return min(wakes, default=None)

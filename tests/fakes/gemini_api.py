@@ -13,17 +13,31 @@ credentials=service_account_credentials(fake), http_options=HttpOptions(base_url
 (see ``gemini_clients.py``; set ``NO_GCE_CHECK=true``).
 
 Paths (model ids may be URL-encoded, e.g. ``imagegeneration%40006``):
-  API key: ``/{v1|v1beta|v1alpha}/models/{model}:{op}``  header ``x-goog-api-key`` (or ``?key=``)
+  API key: ``/{v1|v1beta}/models/{model}:{op}``  header ``x-goog-api-key`` (or ``?key=``)
   Vertex:  ``/{v1|v1beta1}/projects/{p}/locations/{l}/publishers/google/models/{model}:{op}``
            header ``Authorization: Bearer fake-token``
-  ``GET`` of a model path without ``:{op}`` returns a small Model resource (``models.get``; on
-  Vertex genai GETs ``/v1beta1/publishers/google/models/{model}``, without project/location).
+  ``GET`` of a model path without ``:{op}`` is ``models.get`` (a generativelanguage ``Model`` with
+  ``supportedGenerationMethods``; on Vertex a ``PublisherModel`` at ``/v1beta1/publishers/google/models/{model}``,
+  without project/location); ``GET /{version}/models`` and ``GET /v1beta1/publishers/google/models`` are
+  ``models.list``, paged with ``pageSize``/``pageToken`` -> ``nextPageToken`` (see ``gemini_models.py``).
   ``POST /token``: OAuth token endpoint for service-account credentials.
 
+The published contract (``contract/``): only the versions Google publishes exist (API key v1, v1beta;
+Vertex v1, v1beta1; others are 404), an op the version's protos lack is 404 (Vertex has no
+``batchEmbedContents``), and every body is checked against the version's field lists generated from
+Google's protos: an unknown field is ``400 INVALID_ARGUMENT`` ``Invalid JSON payload received. Unknown name
+"systemInstruction": Cannot find field.`` with a ``google.rpc.BadRequest`` detail (see
+``contract/validate.py`` for every rule and its source). Every request is also kept in ``TRAFFIC`` (unless
+``record_traffic=False``, for tests that send bad bodies on purpose), which conftest re-checks at the end
+of the session. Retired models (``gemini_models.RETIRED``: Gemini 2.5 Flash/Pro, 2.0 Flash,
+gemini-2.5-flash-image, ``*-preview`` image ids, Imagen, text-embedding-004) are 404 NOT_FOUND on every op
+unless a test adds them to ``known_models`` (an account that still has one).
+
 Ops: ``batchEmbedContents``, ``embedContent``, ``generateContent``, ``streamGenerateContent``
-(SSE, ``?alt=sse``), ``predict`` (Imagen images, ``multimodalembedding@001``, or legacy text
-embeddings if instances carry ``content``). Calling an embedding model with a generate op (or
-vice versa) is a 404, like Google.
+(SSE, ``?alt=sse``), ``countTokens``, ``predict`` (Imagen images, ``multimodalembedding@001``, or legacy
+text embeddings if instances carry ``content``). Calling an embedding model with a generate op (or
+vice versa) is a 404, like Google; ``IMAGE`` output from a text model and JSON mode on an image model are
+400 (cookbook#1028: "JSON mode is not enabled for this model").
 
 Errors use Google's shape ``{"error": {"code", "message", "status"[, "details"]}}``:
   missing API key -> 403 PERMISSION_DENIED; wrong key -> 400 INVALID_ARGUMENT (API_KEY_INVALID);
@@ -51,12 +65,12 @@ Programming it (one-shot ``*_next`` calls queue up; ``op=`` restricts them to on
   ``omit_image_next(times)`` (answer text only although IMAGE was asked for),
   ``set_imagen_mode("ok" | "filtered" | "partial" | "empty", reason)``,
   attributes ``known_models``, ``stream_chunk_words``, ``stream_chunk_delay``, ``access_token``.
-Inspection: ``requests`` (every request, a :class:`RecordedRequest` with method, path, query,
+Inspection: ``peak_concurrency(op)`` (most requests of an op served at once), ``requests`` (every request, a :class:`RecordedRequest` with method, path, query,
 headers (lower-case), body, op, model, vertex, texts), ``calls(op)`` (op may also be "token" or
 "get"), ``images`` (mime type, decoded bytes) of image parts received, ``reset()``.
 Helpers: ``tiny_png()``, ``unit_embedding()``, ``error_body()``.
 
-What google-genai 3.4 sends (seen against this fake):
+What google-genai 3.6 sends (seen against this fake):
   API key, ``embed_content`` (one string, a list, or Contents): always ``:batchEmbedContents``,
     ``{"requests": [{"content", "taskType", "title", "outputDimensionality", "model"}]}``.
   Vertex, one content: ``:embedContent`` ``{"content", "embedContentConfig": {...}}``; several
@@ -88,19 +102,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from . import gemini_models
+from .contract.validate import bad_request_details, contract, error_message
 from .images import tiny_png
 
 ACCESS_TOKEN = "fake-token"
 MAX_BATCH = 100
 
-DEFAULT_MODELS = frozenset({
-    "gemini-embedding-001", "gemini-embedding-2", "text-embedding-005",
-    "gemini-2.5-flash", "gemini-2.5-flash-lite", "gemini-2.5-pro",
-    "gemini-3-flash-preview", "gemini-3-pro-preview",
-    "gemini-2.5-flash-image", "gemini-3-pro-image-preview",
-    "imagen-4.0-generate-001", "imagen-3.0-generate-002", "imagen-3.0-capability-001",
-    "imagegeneration@006", "multimodalembedding@001",
-})
+DEFAULT_MODELS = frozenset(model.model_id for model in gemini_models.CURRENT)
+TRAFFIC: list[RecordedRequest] = []  # every request of every fake with record_traffic (re-checked at the end)
+_TRAFFIC_LOCK = threading.Lock()
 MULTIMODAL_DIMS = (128, 256, 512, 1408)
 
 STATUS_NAMES = {
@@ -116,10 +127,11 @@ DEFAULT_MESSAGES = {
     504: "Deadline expired before operation could complete.",
 }
 
-_API_KEY_PATH = re.compile(r"^/(v1|v1beta|v1alpha)/models/([^/:]+)(?::([A-Za-z]+))?$")
+_API_KEY_PATH = re.compile(r"^/(v\w+)/models(?:/([^/:]+)(?::([A-Za-z]+))?)?$")
 _VERTEX_PATH = re.compile(
-    r"^/(v1|v1beta1)/(?:projects/([^/]+)/locations/([^/]+)/)?publishers/google/models/([^/:]+)"
-    r"(?::([A-Za-z]+))?$")
+    r"^/(v\w+)/(?:projects/([^/]+)/locations/([^/]+)/)?publishers/google/models(?:/([^/:]+)"
+    r"(?::([A-Za-z]+))?)?$")
+_PATH_FIELD = re.compile(r"\{(\w+)=")
 _EMBED_OPS = {"batchEmbedContents", "embedContent"}
 _GENERATE_OPS = {"generateContent", "streamGenerateContent"}
 _WORD = re.compile(r"\w+")
@@ -205,9 +217,15 @@ class RecordedRequest:
     query: dict[str, str]
     headers: dict[str, str]   # lower-case keys
     body: Any                 # parsed JSON (or form dict for /token), None if empty
-    op: str | None = None     # "generateContent", ..., "token", "get"
+    op: str | None = None     # "generateContent", ..., "token", "get", "list"
     model: str | None = None  # URL-decoded model id, e.g. "gemini-embedding-001"
     vertex: bool = False
+    version: str | None = None  # the API version of the path: "v1beta", "v1beta1", ...
+
+    @property
+    def family(self) -> str:
+        """Which contract applies: "vertex" or "gemini" (API key)."""
+        return "vertex" if self.vertex else "gemini"
 
     @property
     def texts(self) -> list[str]:
@@ -227,8 +245,9 @@ class _Action:
 
 class FakeGemini:
     def __init__(self, api_key: str = "test-key", embedding_dim_default: int = 3072,
-                 models: Iterable[str] | None = None):
+                 models: Iterable[str] | None = None, record_traffic: bool = True):
         self.api_key = api_key
+        self.record_traffic = record_traffic
         self.embedding_dim = embedding_dim_default
         self.access_token = ACCESS_TOKEN
         self._jwt_keys: dict[str, Any] = {}
@@ -249,6 +268,8 @@ class FakeGemini:
         self._thread: threading.Thread | None = None
         self._connections: set[socket.socket] = set()
         self._count = 0
+        self._inflight: dict[str, int] = {}
+        self._peak: dict[str, int] = {}
 
     # -- lifecycle
 
@@ -549,16 +570,20 @@ class FakeGemini:
         req = RecordedRequest(handler.command, url.path, dict(parse_qsl(url.query)), headers, body)
         m_key, m_vertex = _API_KEY_PATH.match(url.path), _VERTEX_PATH.match(url.path)
         if m_key:
-            req.model, req.op = unquote(m_key[2]), m_key[3]
+            req.version, req.model, req.op = m_key[1], m_key[2] and unquote(m_key[2]), m_key[3]
         elif m_vertex:
-            req.model, req.op, req.vertex = unquote(m_vertex[4]), m_vertex[5], True
+            req.version, req.model, req.op, req.vertex = m_vertex[1], m_vertex[4] and unquote(m_vertex[4]), m_vertex[5], True
         elif url.path == "/token":
             req.op = "token"
         if (m_key or m_vertex) and req.op is None and handler.command == "GET":
-            req.op = "get"
+            req.op = "get" if req.model else "list"
         with self._lock:
             self.requests.append(req)
             self._count += 1
+        if self.record_traffic and req.version:
+            with _TRAFFIC_LOCK:
+                TRAFFIC.append(req)
+        self._enter(req.op)
         try:
             if req.op == "token" and handler.command == "POST":
                 return handler.send_json(200, {"access_token": self.access_token,
@@ -576,20 +601,38 @@ class FakeGemini:
                     details = [{"@type": "type.googleapis.com/google.rpc.RetryInfo",
                                 "retryDelay": fail.args["retry_delay"]}]
                 raise _Reply(fail.args["status"], fail.args["message"], details)
+            self._check_contract(req)
+            if req.op == "list":
+                return handler.send_json(200, self._model_list(req))
             self._check_model(req, m_vertex)
             if req.op == "get":
                 return handler.send_json(200, self._model_resource(req))
+            if req.op == "countTokens":
+                return handler.send_json(200, {"totalTokens": len(_WORD.findall(" ".join(req.texts))) or 1})
+            if req.op in _GENERATE_OPS:
+                self._check_generation(req)
             if req.op == "streamGenerateContent":
                 return self._stream(handler, req)
             if req.op == "generateContent":
                 return handler.send_json(200, self._generate(req)[0])
             ops = {"batchEmbedContents": self._op_batch_embed, "embedContent": self._op_embed,
                    "predict": self._op_predict}
-            if req.op not in ops:
-                raise _Reply(404, f"Method not found: {req.op}")
             handler.send_json(200, ops[req.op](req))
         except _Reply as reply:
             handler.send_json(reply.status, error_body(reply.status, reply.message, reply.details))
+        finally:
+            with self._lock:
+                self._inflight[req.op or ""] -= 1
+
+    def _enter(self, op: str | None) -> None:
+        with self._lock:
+            self._inflight[op or ""] = self._inflight.get(op or "", 0) + 1
+            self._peak[op or ""] = max(self._peak.get(op or "", 0), self._inflight[op or ""])
+
+    def peak_concurrency(self, op: str) -> int:
+        """The most requests of `op` this fake has served at the same time."""
+        with self._lock:
+            return self._peak.get(op, 0)
 
     def trust_service_account(self, email: str, private_key_pem: str) -> None:
         """Accept self-signed JWTs of this service account (what gapic clients such as aiplatform send)."""
@@ -635,14 +678,38 @@ class FakeGemini:
                 {"@type": "type.googleapis.com/google.rpc.LocalizedMessage", "locale": "en-US",
                  "message": message}])
 
+    def _check_contract(self, req: RecordedRequest) -> None:
+        """404 for a version or method Google doesn't publish; 400 for a body its protos reject."""
+        published = contract(req.family, req.version or "")
+        if published is None:
+            raise _Reply(404, f"API version {req.version} is not found.")
+        method = published.methods.get(req.op or "")
+        if method is None:
+            raise _Reply(404, f"Method not found: {req.op} is not in {published.source}.")
+        bound = frozenset(f for rule in method["http"] for f in _PATH_FIELD.findall(rule["uri"]))
+        violations = published.check(req.op or "", req.body, bound)
+        if violations:
+            raise _Reply(400, error_message(violations), bad_request_details(violations) or None)
+
+    def _check_generation(self, req: RecordedRequest) -> None:
+        """What a model refuses although the fields exist: IMAGE output from a text model, JSON mode from
+        an image model (google-gemini/cookbook#1028)."""
+        config = (req.body or {}).get("generationConfig") or (req.body or {}).get("generation_config") or {}
+        kind = gemini_models.kind_of(req.model or "")
+        if "IMAGE" in (config.get("responseModalities") or []) and kind != gemini_models.IMAGE:
+            raise _Reply(400, "Model does not support the requested response modalities: image")
+        if kind == gemini_models.IMAGE and (config.get("responseMimeType") or "").endswith("json"):
+            raise _Reply(400, "JSON mode is not enabled for this model")
+
     def _check_model(self, req: RecordedRequest, m_vertex: re.Match | None) -> None:
         model, op = req.model or "", req.op
+        kind = gemini_models.kind_of(model)
         supported = model in self.known_models and (
             op == "get"
-            or (op in _EMBED_OPS and _is_embedding_model(model))
-            or (op in _GENERATE_OPS and not _is_embedding_model(model)
-                and not _is_imagen_model(model))
-            or (op == "predict" and (_is_imagen_model(model) or _is_embedding_model(model))))
+            or (op in _EMBED_OPS and kind == gemini_models.EMBEDDING)
+            or (op in _GENERATE_OPS | {"countTokens"} and kind in (gemini_models.TEXT, gemini_models.IMAGE))
+            or (op == "predict" and kind in (gemini_models.IMAGEN, gemini_models.EMBEDDING,
+                                             gemini_models.MULTIMODAL)))
         if supported:
             return
         if m_vertex:
@@ -659,14 +726,15 @@ class FakeGemini:
 
     def _model_resource(self, req: RecordedRequest) -> dict:
         model = req.model or ""
-        methods = (["embedContent", "batchEmbedContents"] if _is_embedding_model(model)
-                   else ["predict"] if _is_imagen_model(model)
-                   else ["generateContent", "streamGenerateContent", "countTokens"])
-        name = f"publishers/google/models/{model}" if req.vertex else f"models/{model}"
-        return {"name": name, "version": "001", "displayName": model,
-                "inputTokenLimit": 2048 if _is_embedding_model(model) else 1048576,
-                "outputTokenLimit": 1 if _is_embedding_model(model) else 65536,
-                "supportedGenerationMethods": methods}
+        return gemini_models.vertex_resource(model) if req.vertex else gemini_models.api_key_resource(model)
+
+    def _model_list(self, req: RecordedRequest) -> dict:
+        """models.list: the models this account can use, in a stable order, one page at a time."""
+        try:
+            return gemini_models.page(sorted(self.known_models), req.query.get("pageSize"),
+                                      req.query.get("pageToken"), req.vertex)
+        except ValueError as exc:
+            raise _Reply(400, f"Invalid page token or size: {exc}") from exc
 
     def _stream(self, handler: _Handler, req: RecordedRequest) -> None:
         mid = self._take("mid_stream", req.op)
@@ -688,10 +756,6 @@ class _QuietServer(ThreadingHTTPServer):
 
 def _is_embedding_model(model: str | None) -> bool:
     return "embedding" in (model or "")
-
-
-def _is_imagen_model(model: str | None) -> bool:
-    return (model or "").startswith(("imagen", "imagegeneration"))
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -4,8 +4,8 @@
   whose ``token_uri`` is the fake's ``/token``; ``write_service_account_file(fake, path)``.
 - ``service_account_credentials(fake)``: google-auth SA credentials (cloud-platform scope).
 - ``api_key_client(fake, **http_options)`` / ``vertex_client(fake, **http_options)``: genai
-  clients; extra keyword arguments go to ``types.HttpOptions`` (e.g. ``timeout=`` in ms,
-  ``retry_options=``).
+  clients (API key pinned to v1beta, like Curator); extra keyword arguments go to ``types.HttpOptions``
+  (e.g. ``timeout=`` in ms, ``retry_options=``, ``api_version=``).
 
 Vertex traps (see /work/shared/notes/google-sdk.md): project and location must be constructor
 arguments with a custom base_url, and ``NO_GCE_CHECK=true`` avoids metadata-server probes
@@ -66,9 +66,11 @@ def service_account_credentials(fake: FakeGemini, project: str = PROJECT):
 
 
 def api_key_client(fake: FakeGemini, **http_options: Any):
+    """A genai client at the fake, pinned to v1beta as Curator pins it (``api_version=`` overrides)."""
     from google import genai
     from google.genai import types
 
+    http_options.setdefault("api_version", "v1beta")
     return genai.Client(api_key=fake.api_key,
                         http_options=types.HttpOptions(base_url=fake.base_url, **http_options))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 
 from bot.imaging.base import DrawRequest, GeneratedImage, GenerationResult
 
@@ -14,18 +15,21 @@ class ScriptedGenerator:
     """Returns small PNGs (one colour per seed), records every call, can be slow or fail."""
 
     def __init__(self, model: str = "fake-image-1", delay: float = 0.0, error: Exception | None = None,
-                 image_bytes: bytes | None = None) -> None:
+                 image_bytes: bytes | None = None, max_references: int = 3) -> None:
         self.model = model
+        self.max_references = max_references
         self.delay = delay
         self.error = error
         self.image_bytes = image_bytes
         self.generated: list[DrawRequest] = []
         self.edits: list[tuple[bytes, str, DrawRequest]] = []
+        self.references: list[list[bytes]] = []  # the reference images of each generate call
         self._lock = threading.Lock()
 
-    def generate(self, request: DrawRequest) -> GenerationResult:
+    def generate(self, request: DrawRequest, references: Sequence[GeneratedImage] = ()) -> GenerationResult:
         with self._lock:
             self.generated.append(request)
+            self.references.append([r.data for r in references])
         return self._result(request)
 
     def edit(self, image: GeneratedImage, instruction: str, request: DrawRequest) -> GenerationResult:

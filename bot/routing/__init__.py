@@ -1,0 +1,1 @@
+"""The parts of intent routing: Slack text clean-up, word rules, prompt extraction, exemplar similarity."""
