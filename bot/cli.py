@@ -42,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="where files the bot uploads are saved (default: CURATOR_DATA_DIR/console-files)")
     usage = commands.add_parser("usage", help="drawing usage: images, tokens and estimated cost per user and day")
     usage.add_argument("--days", type=int, default=30, help="how many days back (default 30)")
-    commands.add_parser("doctor", help="check every configured model, credential and service, and say what works")
+    doctor = commands.add_parser("doctor", help="check every configured model, credential and service, and say what works")
+    doctor.add_argument("--json", action="store_true", help="print the results as JSON (for scripts and monitoring)")
     return parser
 
 

@@ -1,0 +1,79 @@
+"""Before serving: is Slack reachable, and does it accept our tokens? One short call each, one clear line each.
+
+`curator serve` and `curator doctor` call these with SLACK_CONNECT_TIMEOUT_S, so an unreachable Slack, a proxy
+that swallows the connection or a wrong token is reported in seconds instead of as a traceback.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from bot.config import Settings
+
+SETUP_GUIDE = "docs/slack-setup.md"
+NETWORK_ADVICE = ("Check this machine's network, proxy (HTTPS_PROXY) and firewall, and SLACK_API_URL; "
+                  "`curator doctor` tests it.")
+
+
+class SlackUnavailable(Exception):
+    """Slack can't be used as configured; the message says what to check."""
+
+
+def safe_url(url: str) -> str:
+    """The URL without credentials, query or fragment."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path}" if parts.scheme else url
+
+
+def check_bot_token(settings: Settings) -> dict:
+    """auth.test with SLACK_BOT_TOKEN: the bot's user, id and workspace; raises SlackUnavailable."""
+    from slack_sdk.errors import SlackApiError
+
+    if settings.slack_bot_token is None:
+        raise SlackUnavailable("SLACK_BOT_TOKEN is not set: create the app from manifest.yml, install it and copy "
+                               f"its Bot User OAuth Token (xoxb-…), as {SETUP_GUIDE} shows.")
+    client = _client(settings, settings.slack_bot_token.get_secret_value())
+    try:
+        return dict(client.auth_test().data)
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        raise SlackUnavailable(f"Slack refused SLACK_BOT_TOKEN (auth.test: {error}): copy the Bot User OAuth Token "
+                               f"(xoxb-…) from the app's OAuth & Permissions page ({SETUP_GUIDE}).") from exc
+    except Exception as exc:  # noqa: BLE001 - URLError, timeouts, refused connections, TLS errors
+        raise SlackUnavailable(unreachable_message(settings, "auth.test", exc)) from exc
+
+
+def check_app_token(settings: Settings) -> None:
+    """apps.connections.open with SLACK_APP_TOKEN (Socket Mode); raises SlackUnavailable."""
+    from slack_sdk.errors import SlackApiError
+
+    if settings.slack_app_token is None:
+        raise SlackUnavailable("SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-…) with "
+                               f"connections:write ({SETUP_GUIDE}), or serve over HTTP with --http.")
+    client = _client(settings, settings.slack_app_token.get_secret_value())
+    try:
+        client.apps_connections_open(app_token=settings.slack_app_token.get_secret_value())
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        raise SlackUnavailable(f"Slack refused SLACK_APP_TOKEN (apps.connections.open: {error}): create an app-level "
+                               "token with connections:write under Basic Information → App-Level Tokens, and turn "
+                               f"Socket Mode on ({SETUP_GUIDE}).") from exc
+    except Exception as exc:  # noqa: BLE001 - as above
+        raise SlackUnavailable(unreachable_message(settings, "apps.connections.open", exc)) from exc
+
+
+def unreachable_message(settings: Settings, method: str, exc: BaseException) -> str:
+    """One line for a Slack network failure: the endpoint, what happened, what to check."""
+    reason = getattr(exc, "reason", None) or exc
+    return (f"Could not reach Slack at {safe_url(settings.slack_api_url)} ({method}: {type(exc).__name__}: "
+            f"{str(reason)[:120]}, within {settings.slack_connect_timeout_s:g} s). {NETWORK_ADVICE}")
+
+
+def _client(settings: Settings, token: str):
+    from slack_sdk import WebClient
+
+    # No retry handlers: this is a yes/no question, asked once, within the connect timeout.
+    return WebClient(token=token, base_url=settings.slack_api_url, timeout=settings.slack_connect_timeout_s,
+                     retry_handlers=[])
