@@ -58,6 +58,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"Configuration error:\n{_explain(exc)}", file=sys.stderr)
         return 2
+    try:
+        return _run(args, settings)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.verbose:
+            raise
+        from bot.cli_errors import explain
+
+        print(explain(exc, settings, args.command), file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    """Hand the parsed command to its module (each imports only what it needs)."""
     if args.command == "usage":
         from bot import cli_usage
 

@@ -13,7 +13,6 @@ from pydantic import SecretStr
 from bot.config import Settings
 
 if TYPE_CHECKING:
-    from bot.kb.store import ChunkStore
     from bot.services import Services
 
 
@@ -65,19 +64,4 @@ def _print_notices(services: Services) -> None:
         from bot.providers.factory import LOCAL_NOTICE
 
         print(LOCAL_NOTICE, file=sys.stderr)
-    print(knowledge_base_line(services.kb.store), file=sys.stderr)
-
-
-def knowledge_base_line(store: ChunkStore) -> str:
-    """The truth about the knowledge base in one line: what it holds, or what to do before it can answer."""
-    from bot.kb.store import KnowledgeBaseError
-
-    try:
-        store.check_ready()
-    except KnowledgeBaseError as exc:
-        return f"{exc} Until then Curator can't answer questions."
-    chunks = store.count()
-    if not chunks:
-        return (f"The knowledge base '{store.base}' holds no chunks yet, so Curator can't answer questions. "
-                "Add documents with `curator ingest PATH` (e.g. examples/kb).")
-    return f"Knowledge base '{store.base}': {chunks} chunks in {store.name}."
+    print(services.kb.store.summary(), file=sys.stderr)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from bot.cli import main
-from bot.cli_console import knowledge_base_line
 from bot.config import Settings
 from bot.services import build_knowledge_base
 
@@ -79,7 +78,7 @@ def test_the_console_banner_tells_the_truth_before_and_after_the_reindex(ingeste
     def banner() -> str:
         kb = build_knowledge_base(Settings())
         try:
-            return one_line(knowledge_base_line(kb.store))
+            return one_line(kb.store.summary())
         finally:
             kb.close()
 

@@ -173,6 +173,18 @@ class ChunkStore:
             )
         return [_passage(point.payload or {}, point.score) for point in response.points]
 
+    def summary(self) -> str:
+        """The truth about this knowledge base in one line: what it holds, or what to do before it can answer."""
+        try:
+            self.check_ready()
+        except KnowledgeBaseError as exc:
+            return f"{exc} Until then Curator can't answer questions."
+        chunks = self.count()
+        if not chunks:
+            return (f"The knowledge base '{self.base}' holds no chunks yet, so Curator can't answer questions. "
+                    "Add documents with `curator ingest PATH` (e.g. examples/kb).")
+        return f"Knowledge base '{self.base}': {chunks} chunks in {self.name}."
+
     def check_ready(self) -> None:
         """Raise a KnowledgeBaseError that says what to do when this space has not been built."""
         if self.exists():
