@@ -86,3 +86,25 @@ def test_the_console_banner_tells_the_truth_before_and_after_the_reindex(ingeste
     assert "is empty" not in before and "`curator reindex`" in before and "can't answer questions" in before
     assert main(["reindex"]) == 0
     assert banner().startswith("Knowledge base 'kb': 2 chunks in kb__gemini-embedding-2.task-prefix__768")
+
+
+def test_a_hanging_google_fails_ingest_and_ask_in_seconds_naming_the_endpoint(ingested_offline, with_gemini, monkeypatch,
+                                                                              capsys, tmp_path):
+    import time
+
+    from tests.fakes.hanging import HangingServer
+
+    assert main(["reindex"]) == 0  # a Gemini space to ask in, built while Google answered
+    capsys.readouterr()
+    (tmp_path / "kb" / "it" / "new.md").write_text("# Printers\n\nPrinters are on floor 3.\n")  # needs embedding
+    with HangingServer() as hang:
+        monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", hang.url)
+        monkeypatch.setenv("GOOGLE_CONNECT_TIMEOUT_S", "0.5")  # the default is 5 s
+        for command in (["ingest", str(tmp_path / "kb" / "it")], ["ask", "what does error 809 mean?"]):
+            started = time.monotonic()
+            code = main(command)
+            elapsed = time.monotonic() - started
+            err = one_line(capsys.readouterr().err)
+            assert code == 1 and elapsed < 4, (command, elapsed)
+            assert f"Google at {hang.url}/v1beta/models/gemini-embedding-2 did not answer in time" in err, err
+            assert "GOOGLE_CONNECT_TIMEOUT_S" in err and "Traceback" not in err
