@@ -51,7 +51,9 @@ def main() -> None:
         started = time.perf_counter()
         services = _console_services(settings, Path(scratch))
         try:
-            from bot.warmup import warm_up  # the after side warms before its prompt; the before side had none
+            from bot.warmup import (
+                warm_up,  # the after side warms before its prompt; the before side had none
+            )
         except ImportError:
             warm_up = None
         if warm_up:

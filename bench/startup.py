@@ -118,19 +118,18 @@ def report(asks: dict[str, list[dict]], chats: dict[str, dict], baseline: str, r
                           for k in ("status", "first_text", "done")), f"{first['done'] / tenth['done']:.2f}"])
     return "\n\n".join([
         "## Start-up: cold `curator ask` and the console's first answer (`python -m bench.startup`)",
-        f"Before = commit {baseline} (unpacked with `git archive`), after = this commit; same virtualenv, same "
-        f"ingested examples/kb, offline providers, {runs} interleaved cold runs per side (medians). Target: a "
-        f"cold ask at most half of before; the first console answer at most 1.2x the tenth.",
+        (f"Before = commit {baseline} (unpacked with `git archive`), after = this commit; same virtualenv, same "
+         f"ingested examples/kb, offline providers, {runs} interleaved cold runs per side (medians). Target: a "
+         f"cold ask at most half of before; the first console answer at most 1.2x the tenth."),
         table(["cold `curator ask` stage", "before", "after", "after / before"], rows),
-        f"**Cold ask: after / before = {ratio:.2f}.** Imports and retrieval carried the old cost: "
-        "sentence-transformers (torch, transformers, scikit-learn) was imported and loaded for one query "
-        "vector; now MiniLM runs on ONNX Runtime (exported once into the model cache), and a text question "
-        "builds no image encoder.",
+        (f"**Cold ask: after / before = {ratio:.2f}.** Retrieval carried the old cost: sentence-transformers "
+         "(torch, transformers, scikit-learn) was imported and loaded for one query vector; now MiniLM runs on "
+         "ONNX Runtime (exported once into the model cache), and a text question builds no image encoder."),
         table(["console", "start-up to the prompt", "to status (1st / 10th)", "to first text (1st / 10th)",
                "to done (1st / 10th)", "1st / 10th done"], chat_rows),
-        f"{questions} questions from examples/eval/questions.jsonl, asked one after another in one console "
-        "process; each time is from the dispatch of the user's message. The after side warms its models before "
-        "the prompt (bot/warmup.py), so the first answer no longer pays for loading them.",
+        (f"{questions} questions from examples/eval/questions.jsonl, asked one after another in one console "
+         "process; each time is from the dispatch of the user's message. The after side warms its models before "
+         "the prompt (bot/warmup.py), so the first answer no longer pays for loading them."),
         stamp(),
     ])
 

@@ -22,7 +22,12 @@ from bot.doctor_models import (
     check_image_model,
     check_image_search,
 )
-from bot.slack.preflight import SlackUnavailable, check_app_token, check_bot_token, safe_url
+from bot.slack.preflight import (
+    SlackUnavailable,
+    check_app_token,
+    check_bot_token,
+    safe_url,
+)
 
 if TYPE_CHECKING:
     from google import genai

@@ -11,7 +11,12 @@ from slack_sdk import WebClient
 
 from bot.console.markup import BlockState, render_line, render_text
 from bot.console.repl import ConsoleSession
-from tests.slack_harness import ScriptedAnswerer, make_app, make_services, slack_settings
+from tests.slack_harness import (
+    ScriptedAnswerer,
+    make_app,
+    make_services,
+    slack_settings,
+)
 
 QUESTION = "How do I fix VPN error 809?"
 

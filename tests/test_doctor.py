@@ -96,9 +96,9 @@ def test_a_retired_or_unknown_image_model_fails_naming_the_image_models_the_acco
 
     assert (checks["Image model"].status, checks["Image model"].model, checks["Image model"].detail) == (
         FAIL, retired,
-        f"IMAGE_MODEL '{retired}' is retired or not available to this account. Models this account can use for "
-        "drawing: gemini-3.1-flash-image, gemini-3.1-flash-lite-image, gemini-3-pro-image. "
-        "Set IMAGE_MODEL to one of them.",
+        (f"IMAGE_MODEL '{retired}' is retired or not available to this account. Models this account can use for "
+         "drawing: gemini-3.1-flash-image, gemini-3.1-flash-lite-image, gemini-3-pro-image. "
+         "Set IMAGE_MODEL to one of them."),
     )
     assert checks["Answer model"].status == OK and not all_passed(checks.values())
     assert not fake.calls("countTokens")

@@ -74,7 +74,7 @@ class ConsoleSession:
         while not self._stop.is_set():
             try:
                 self.view.refresh()
-            except Exception:  # noqa: BLE001 - a rendering bug must not end the session
+            except Exception:
                 log.exception("console: could not show the latest messages")
             self._stop.wait(POLL_S)
 

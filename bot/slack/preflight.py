@@ -41,7 +41,7 @@ def check_bot_token(settings: Settings) -> dict:
         error = exc.response.get("error")
         raise SlackUnavailable(f"Slack refused SLACK_BOT_TOKEN (auth.test: {error}): copy the Bot User OAuth Token "
                                f"(xoxb-…) from the app's OAuth & Permissions page ({SETUP_GUIDE}).") from exc
-    except Exception as exc:  # noqa: BLE001 - URLError, timeouts, refused connections, TLS errors
+    except Exception as exc:
         raise SlackUnavailable(unreachable_message(settings, "auth.test", exc)) from exc
 
 
@@ -60,7 +60,7 @@ def check_app_token(settings: Settings) -> None:
         raise SlackUnavailable(f"Slack refused SLACK_APP_TOKEN (apps.connections.open: {error}): create an app-level "
                                "token with connections:write under Basic Information → App-Level Tokens, and turn "
                                f"Socket Mode on ({SETUP_GUIDE}).") from exc
-    except Exception as exc:  # noqa: BLE001 - as above
+    except Exception as exc:
         raise SlackUnavailable(unreachable_message(settings, "apps.connections.open", exc)) from exc
 
 
