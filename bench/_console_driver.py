@@ -3,14 +3,17 @@ console warms them, then N questions one after another; prints the timings as on
 
 from __future__ import annotations
 
-import json
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-from pydantic import SecretStr
-from slack_bolt import BoltRequest
+STARTED = time.perf_counter()  # the process has just started: start-up below includes Curator's imports
+
+import json  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from pydantic import SecretStr  # noqa: E402
+from slack_bolt import BoltRequest  # noqa: E402
 
 CHANNEL = "DALICE"
 
@@ -48,7 +51,6 @@ def main() -> None:
                  (Path(__file__).resolve().parents[1] / "examples" / "eval" / "questions.jsonl").open()][:count]
     settings = Settings()
     with tempfile.TemporaryDirectory() as scratch:
-        started = time.perf_counter()
         services = _console_services(settings, Path(scratch))
         try:
             from bot.warmup import (
@@ -58,7 +60,7 @@ def main() -> None:
             warm_up = None
         if warm_up:
             warm_up(services)
-        warmed = time.perf_counter() - started
+        warmed = time.perf_counter() - STARTED
         with SlackEmulator(files_dir=Path(scratch) / "files") as emulator:
             slack = settings.model_copy(update={"slack_api_url": emulator.api_url,
                                                 "slack_bot_token": SecretStr(emulator.bot_token)})

@@ -155,7 +155,7 @@ def check_image_search(settings: Settings, client: genai.Client | None, catalog:
         text_embedder = GeminiEmbedder(client, settings.embedding_model, settings.embedding_dim, catalog)
         encoder, _ = build_image_encoder(settings, text_embedder, client, catalog)
         vectors = encoder.embed(decode_image(out.getvalue(), "doctor.png", 64), ImageDescription("a red square"))
-        return f"{kind}: embedded a test image ({len(vectors.semantic)}-d text space, {len(vectors.visual)}-d look)"
+        return f"embedded a test image with the {kind} encoder ({len(vectors.semantic)}-d text space, {len(vectors.visual)}-d look)"
 
     model = settings.multimodal_embedding_model if kind == "vertex" else settings.embedding_model
     return attempt(name, embed, _endpoint(settings), model)

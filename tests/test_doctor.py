@@ -50,7 +50,7 @@ def test_working_google_models_all_pass_and_drawing_costs_nothing(fake, tmp_path
     checks = by_name(run_checks(settings))
 
     assert [c.status for c in checks.values()] == [OK, OK, OK, OK, OK, OK, OK, SKIPPED]
-    assert checks["Image search"].detail == "gemini: embedded a test image (768-d text space, 768-d look)"
+    assert checks["Image search"].detail == "embedded a test image with the gemini encoder (768-d text space, 768-d look)"
     assert fake.images and fake.images[-1][0] == "image/png", "the test image reached the embedding model"
     assert checks["Google credentials"].detail == "Gemini API key (GEMINI_API_KEY): accepted (models.list answered)"
     endpoint = f"{fake.base_url.rstrip('/')}/v1beta"
