@@ -7,13 +7,13 @@ import time
 
 STARTED = time.perf_counter()  # the process has just started: start-up below includes Curator's imports
 
-import json  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-from pathlib import Path  # noqa: E402
+import json
+import sys
+import tempfile
+from pathlib import Path
 
-from pydantic import SecretStr  # noqa: E402
-from slack_bolt import BoltRequest  # noqa: E402
+from pydantic import SecretStr
+from slack_bolt import BoltRequest
 
 CHANNEL = "DALICE"
 
