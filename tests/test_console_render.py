@@ -7,6 +7,7 @@ import os
 import threading
 import time
 
+import pytest
 from slack_sdk import WebClient
 
 from bot.console.markup import BlockState, render_line, render_text
@@ -76,36 +77,35 @@ def wait_until(predicate, timeout: float = 10.0) -> bool:
     return True
 
 
-def test_a_late_result_is_printed_while_the_console_waits_for_input(slack, tmp_path, sample_kb):
+@pytest.fixture
+def app(slack, tmp_path, sample_kb):
+    """The real app over the sample knowledge base, with a scripted answerer."""
     settings = slack_settings(slack, tmp_path / "bot")
     services = make_services(settings, sample_kb, ScriptedAnswerer(["Turn on TCP fallback [1]."]))
-    try:
-        out, write, finish = chat_in_background(make_app(settings, services), slack)
-        write(QUESTION)
-        assert wait_until(lambda: "(b2) Not helpful" in out.getvalue()), out.getvalue()
-        thread = next(m.ts for m in slack.messages("DALICE") if not m.bot_id)
+    yield make_app(settings, services)
+    services.state.close()  # not services.close(): the sample knowledge base is shared
 
-        # Nothing more is typed. The bot posts later, as a drawing that finished minutes after the ask would.
-        client = WebClient(token=slack.bot_token, base_url=slack.api_url, timeout=5)
-        client.chat_postMessage(channel="DALICE", thread_ts=thread, text=":art: *Your drawing is ready*")
-        assert wait_until(lambda: "Curator: 🎨 Your drawing is ready" in out.getvalue()), out.getvalue()
 
-        transcript = finish()
-    finally:
-        services.state.close()
+def test_a_late_result_is_printed_while_the_console_waits_for_input(slack, app):
+    out, write, finish = chat_in_background(app, slack)
+    write(QUESTION)
+    assert wait_until(lambda: "(b2) Not helpful" in out.getvalue()), out.getvalue()
+    thread = next(m.ts for m in slack.messages("DALICE") if not m.bot_id)
+
+    # Nothing more is typed. The bot posts later, as a drawing that finished minutes after the ask would.
+    client = WebClient(token=slack.bot_token, base_url=slack.api_url, timeout=5)
+    client.chat_postMessage(channel="DALICE", thread_ts=thread, text=":art: *Your drawing is ready*")
+    assert wait_until(lambda: "Curator: 🎨 Your drawing is ready" in out.getvalue()), out.getvalue()
+
+    transcript = finish()
     assert transcript.index("Your drawing is ready") < transcript.index("you> /quit")
 
 
-def test_buttons_are_numbered_apart_from_sources_and_clicked_by_their_number(slack, tmp_path, sample_kb):
-    settings = slack_settings(slack, tmp_path / "bot")
-    services = make_services(settings, sample_kb, ScriptedAnswerer(["Turn on TCP fallback [1]."]))
-    try:
-        out, write, finish = chat_in_background(make_app(settings, services), slack)
-        write(QUESTION)
-        assert wait_until(lambda: "(b2) Not helpful" in out.getvalue())
-        write("/click b1")
-        assert wait_until(lambda: "Thanks" in out.getvalue()), out.getvalue()
-        transcript = finish()
-    finally:
-        services.state.close()
+def test_buttons_are_numbered_apart_from_sources_and_clicked_by_their_number(slack, app):
+    out, write, finish = chat_in_background(app, slack)
+    write(QUESTION)
+    assert wait_until(lambda: "(b2) Not helpful" in out.getvalue())
+    write("/click b1")
+    assert wait_until(lambda: "Thanks" in out.getvalue()), out.getvalue()
+    transcript = finish()
     assert "  [1] " in transcript and "(clicked Helpful)" in transcript

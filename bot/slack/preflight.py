@@ -29,39 +29,41 @@ def safe_url(url: str) -> str:
 
 def check_bot_token(settings: Settings) -> dict:
     """auth.test with SLACK_BOT_TOKEN: the bot's user, id and workspace; raises SlackUnavailable."""
-    from slack_sdk.errors import SlackApiError
-
     if settings.slack_bot_token is None:
         raise SlackUnavailable("SLACK_BOT_TOKEN is not set: create the app from manifest.yml, install it and copy "
                                f"its Bot User OAuth Token (xoxb-…), as {SETUP_GUIDE} shows.")
-    client = _client(settings, settings.slack_bot_token.get_secret_value())
-    try:
-        return dict(client.auth_test().data)
-    except SlackApiError as exc:
-        error = exc.response.get("error")
-        raise SlackUnavailable(f"Slack refused SLACK_BOT_TOKEN (auth.test: {error}): copy the Bot User OAuth Token "
-                               f"(xoxb-…) from the app's OAuth & Permissions page ({SETUP_GUIDE}).") from exc
-    except Exception as exc:
-        raise SlackUnavailable(unreachable_message(settings, "auth.test", exc)) from exc
+    refused = ("Slack refused SLACK_BOT_TOKEN (auth.test: {error}): copy the Bot User OAuth Token (xoxb-…) from the "
+               f"app's OAuth & Permissions page ({SETUP_GUIDE}).")
+    token = settings.slack_bot_token.get_secret_value()
+    return dict(_ask(settings, token, "auth.test", lambda client: client.auth_test(), refused).data)
 
 
 def check_app_token(settings: Settings) -> None:
     """apps.connections.open with SLACK_APP_TOKEN (Socket Mode); raises SlackUnavailable."""
-    from slack_sdk.errors import SlackApiError
-
     if settings.slack_app_token is None:
         raise SlackUnavailable("SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-…) with "
                                f"connections:write ({SETUP_GUIDE}), or serve over HTTP with --http.")
-    client = _client(settings, settings.slack_app_token.get_secret_value())
+    refused = ("Slack refused SLACK_APP_TOKEN (apps.connections.open: {error}): create an app-level token with "
+               f"connections:write under Basic Information → App-Level Tokens, and turn Socket Mode on ({SETUP_GUIDE}).")
+    token = settings.slack_app_token.get_secret_value()
+    _ask(settings, token, "apps.connections.open", lambda client: client.apps_connections_open(app_token=token),
+         refused)
+
+
+def _ask(settings: Settings, token: str, method: str, call, refused: str):
+    """One Web API call within the connect timeout; a refusal or a network failure becomes SlackUnavailable."""
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
+    # No retry handlers: this is a yes/no question, asked once, within the connect timeout.
+    client = WebClient(token=token, base_url=settings.slack_api_url, timeout=settings.slack_connect_timeout_s,
+                       retry_handlers=[])
     try:
-        client.apps_connections_open(app_token=settings.slack_app_token.get_secret_value())
+        return call(client)
     except SlackApiError as exc:
-        error = exc.response.get("error")
-        raise SlackUnavailable(f"Slack refused SLACK_APP_TOKEN (apps.connections.open: {error}): create an app-level "
-                               "token with connections:write under Basic Information → App-Level Tokens, and turn "
-                               f"Socket Mode on ({SETUP_GUIDE}).") from exc
-    except Exception as exc:
-        raise SlackUnavailable(unreachable_message(settings, "apps.connections.open", exc)) from exc
+        raise SlackUnavailable(refused.format(error=exc.response.get("error"))) from exc
+    except Exception as exc:  # URLError, timeouts, refused connections, TLS errors
+        raise SlackUnavailable(unreachable_message(settings, method, exc)) from exc
 
 
 def unreachable_message(settings: Settings, method: str, exc: BaseException) -> str:
@@ -69,11 +71,3 @@ def unreachable_message(settings: Settings, method: str, exc: BaseException) -> 
     reason = getattr(exc, "reason", None) or exc
     return (f"Could not reach Slack at {safe_url(settings.slack_api_url)} ({method}: {type(exc).__name__}: "
             f"{str(reason)[:120]}, within {settings.slack_connect_timeout_s:g} s). {NETWORK_ADVICE}")
-
-
-def _client(settings: Settings, token: str):
-    from slack_sdk import WebClient
-
-    # No retry handlers: this is a yes/no question, asked once, within the connect timeout.
-    return WebClient(token=token, base_url=settings.slack_api_url, timeout=settings.slack_connect_timeout_s,
-                     retry_handlers=[])
