@@ -6,6 +6,7 @@ that swallows the connection or a wrong token is reported in seconds instead of 
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
 from bot.config import Settings
@@ -55,9 +56,12 @@ def _ask(settings: Settings, token: str, method: str, call, refused: str):
     from slack_sdk import WebClient
     from slack_sdk.errors import SlackApiError
 
-    # No retry handlers: this is a yes/no question, asked once, within the connect timeout.
+    # No retry handlers: this is a yes/no question, asked once, within the connect timeout. slack_sdk would also
+    # log the failure at ERROR; the caller prints the one line that says what to do instead.
+    quiet = logging.getLogger(f"{__name__}.client")
+    quiet.disabled = True
     client = WebClient(token=token, base_url=settings.slack_api_url, timeout=settings.slack_connect_timeout_s,
-                       retry_handlers=[])
+                       retry_handlers=[], logger=quiet)
     try:
         return call(client)
     except SlackApiError as exc:
@@ -69,5 +73,8 @@ def _ask(settings: Settings, token: str, method: str, call, refused: str):
 def unreachable_message(settings: Settings, method: str, exc: BaseException) -> str:
     """One line for a Slack network failure: the endpoint, what happened, what to check."""
     reason = getattr(exc, "reason", None) or exc
-    return (f"Could not reach Slack at {safe_url(settings.slack_api_url)} ({method}: {type(exc).__name__}: "
-            f"{str(reason)[:120]}, within {settings.slack_connect_timeout_s:g} s). {NETWORK_ADVICE}")
+    if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+        problem = f"no answer within {settings.slack_connect_timeout_s:g} s, SLACK_CONNECT_TIMEOUT_S"
+    else:
+        problem = f"{type(reason).__name__}: {str(reason)[:120]}"
+    return f"Could not reach Slack at {safe_url(settings.slack_api_url)} ({method}: {problem}). {NETWORK_ADVICE}"
