@@ -48,7 +48,9 @@ def test_a_model_switch_asks_for_a_reindex(offline_env, tmp_path, monkeypatch, c
     client.close()
     assert main(["ask", "anything"]) == 1
     err = capsys.readouterr().err
-    assert "built with gemini-embedding-001 (768-d)" in err and "with `curator reindex`" in err
+    assert "It was built with gemini-embedding-001 (768-d)" in err and "`curator ingest PATH`" in err
+    assert "set GEMINI_API_KEY (or Vertex AI, docs/google-setup.md) with EMBEDDING_MODEL=gemini-embedding-001 and " \
+           "EMBEDDING_DIM=768" in " ".join(err.split())
 
 
 def test_bad_settings_exit_with_a_readable_message(monkeypatch, capsys):
@@ -91,7 +93,10 @@ def test_reindex_rebuilds_the_new_embedding_space_from_the_files_already_ingeste
     capsys.readouterr()
 
     assert main(["ask", "--tag", "it", "what is error 809?"]) == 1
-    assert "Curator is now configured for gemini-embedding-2.task-prefix" in capsys.readouterr().err
+    err = " ".join(capsys.readouterr().err.split())
+    assert "Curator is now configured for: gemini-embedding-2.task-prefix (768-d)" in err
+    assert "Build it from the 2 files already ingested with `curator reindex`" in err
+    assert "or set EMBEDDING_MODEL=gemini-embedding-001 and EMBEDDING_DIM=768 to go back to it" in err
 
     gemini_env.reset()
     assert main(["reindex"]) == 0
