@@ -143,11 +143,11 @@ def test_route_prints_the_decision_as_one_json_object(offline_env, capsys):
 def test_route_file_prints_json_lines_in_input_order_with_one_model_load(offline_env, tmp_path, capsys, monkeypatch):
     import json
 
-    import sentence_transformers
+    from bot.providers.minilm_onnx import MiniLM
 
     loads = []
-    real = sentence_transformers.SentenceTransformer
-    monkeypatch.setattr(sentence_transformers, "SentenceTransformer", lambda *a, **k: loads.append(1) or real(*a, **k))
+    real = MiniLM._open
+    monkeypatch.setattr(MiniLM, "_open", lambda self: loads.append(1) or real(self))
     messages = tmp_path / "messages.txt"
     messages.write_text("how do I draw a box in Figma?\nan icon of a rocket\nhow many vacation days do I get?\n"
                         "our onboarding flow, as a comic?\nwhere's the deploy diagram\n")

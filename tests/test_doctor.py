@@ -64,7 +64,8 @@ def test_working_google_models_all_pass_and_drawing_costs_nothing(fake, tmp_path
         "gemini-3.1-flash-image", "available; image output accepted (countTokens: nothing drawn)")
     assert checks["Qdrant"].detail == "collection kb__gemini-embedding-2.task-prefix__768 holds 0 chunks"
     assert checks["Slack"].detail == "SLACK_BOT_TOKEN not set"
-    answer, caption = fake.calls("generateContent")
+    # The checks run concurrently: tell the two calls apart by what they asked for, not by their order.
+    caption, answer = sorted(fake.calls("generateContent"), key=lambda call: "systemInstruction" in call.body)
     assert answer.body["systemInstruction"] == {"parts": [{"text": "Reply with the single word OK."}], "role": "user"}
     assert caption.body["generationConfig"]["responseMimeType"] == "application/json"
     assert "responseSchema" in caption.body["generationConfig"]

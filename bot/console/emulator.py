@@ -221,6 +221,11 @@ class SlackEmulator:
         with self._lock:
             return self._ws.statuses.get((channel, thread_ts))
 
+    def thread_status_history(self, channel: str, thread_ts: str) -> list[str]:
+        """Every status a thread has shown, oldest first (a status may come and go between two looks)."""
+        with self._lock:
+            return list(self._ws.status_history.get((channel, thread_ts), []))
+
     def suggested_prompts(self, channel: str) -> dict | None:
         with self._lock:
             return copy.deepcopy(self._ws.suggested_prompts.get(channel))

@@ -85,7 +85,8 @@ class Transcript:
         self.changes = 0  # bumped whenever a bot message is printed or grows
         self.last_change = time.monotonic()
         self._shown: dict[str, _Shown] = {}
-        self._statuses: dict[str, str] = {}
+        self._statuses: dict[str, str] = {}  # thread -> the status it shows now
+        self._statuses_shown: dict[str, int] = {}  # thread -> how many of its statuses were printed
         self._last_ts: str | None = None  # the message whose lines were printed last
         self._lock = threading.RLock()
 
@@ -105,9 +106,9 @@ class Transcript:
         with self._lock:
             changed = False
             for parent in self.emulator.messages(self.channel):
+                self._show_status(parent.ts)  # first: a status shown and cleared since the last look precedes its reply
                 for message in self._bot_messages(parent.ts):
                     changed |= self._show(message)
-                self._show_status(parent.ts)
             if changed:
                 self.changes += 1
                 self.last_change = time.monotonic()
@@ -119,9 +120,13 @@ class Transcript:
             return bool(self._statuses) or any(m.streaming for m in self._all_bot_messages())
 
     def _show_status(self, thread_ts: str) -> None:
+        history = self.emulator.thread_status_history(self.channel, thread_ts)
+        seen = self._statuses_shown.get(thread_ts, 0)
+        for index in range(seen, len(history)):
+            if index == 0 or history[index] != history[index - 1]:  # a status set again is not news
+                self.say(Text("Curator ", style="dim").append_text(render_inline(history[index], "dim italic")))
+        self._statuses_shown[thread_ts] = len(history)
         status = self.emulator.thread_status(self.channel, thread_ts)
-        if status and status != self._statuses.get(thread_ts):
-            self.say(Text("Curator ", style="dim").append_text(render_inline(status, "dim italic")))
         if status:
             self._statuses[thread_ts] = status
         else:
