@@ -42,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="where files the bot uploads are saved (default: CURATOR_DATA_DIR/console-files)")
     usage = commands.add_parser("usage", help="drawing usage: images, tokens and estimated cost per user and day")
     usage.add_argument("--days", type=int, default=30, help="how many days back (default 30)")
-    commands.add_parser("doctor", help="check every configured model, credential and service, and say what works")
+    doctor = commands.add_parser("doctor", help="check every configured model, credential and service, and say what works")
+    doctor.add_argument("--json", action="store_true", help="print the results as JSON (for scripts and monitoring)")
     route = commands.add_parser("route", help="show how messages would be routed (kind, text, confidence) as JSON")
     route.add_argument("message", nargs="*", help="the message, as a user would type it")
     route.add_argument("--file", metavar="PATH", help="route every line of this file ('-': standard input)")
@@ -62,6 +63,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"Configuration error:\n{_explain(exc)}", file=sys.stderr)
         return 2
+    try:
+        return _run(args, settings)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.verbose:
+            raise
+        from bot.cli_errors import explain
+
+        print(explain(exc, settings, args.command), file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    """Hand the parsed command to its module (each imports only what it needs)."""
     if args.command == "usage":
         from bot import cli_usage
 

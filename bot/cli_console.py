@@ -30,6 +30,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             return 1
         try:
             _print_notices(services)
+            _warm(services)
             with SlackEmulator(files_dir=args.files_dir or settings.curator_data_dir / "console-files") as emulator:
                 slack_settings = settings.model_copy(
                     update={"slack_api_url": emulator.api_url, "slack_bot_token": SecretStr(emulator.bot_token)}
@@ -64,6 +65,18 @@ def _print_notices(services: Services) -> None:
         from bot.providers.factory import LOCAL_NOTICE
 
         print(LOCAL_NOTICE, file=sys.stderr)
-    if not services.kb.store.count():
-        print(f"The knowledge base '{services.kb.store.base}' is empty, so Curator can't answer questions yet. "
-              "Fill it first, e.g. `curator ingest examples/kb`.", file=sys.stderr)
+    print(services.kb.store.summary(), file=sys.stderr)
+
+
+def _warm(services: Services) -> None:
+    """Load every model before the first question (a spinner meanwhile), so it is answered as fast as the tenth."""
+    from rich.console import Console
+
+    from bot.warmup import warm_up
+
+    err = Console(stderr=True, highlight=False)
+    with err.status("Warming up the models…"):
+        warmed = warm_up(services)
+    for problem in warmed.problems:
+        err.print(f"warning: {problem}", markup=False, soft_wrap=True)
+    err.print(f"Ready: models warmed in {warmed.seconds:.1f} s.", markup=False)

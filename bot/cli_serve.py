@@ -1,4 +1,4 @@
-"""`curator serve`: run the Slack bot over Socket Mode or HTTP."""
+"""`curator serve`: check Slack, warm the models, then serve the Slack bot over Socket Mode or HTTP."""
 
 from __future__ import annotations
 
@@ -9,30 +9,47 @@ from bot.config import Settings
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Check the Slack settings for the chosen transport, then serve until interrupted."""
+    """Check the Slack settings and reach Slack (one line and exit 1 if it fails), then serve until interrupted."""
+    from bot.slack.preflight import SlackUnavailable, check_app_token, check_bot_token
+
     problem = _missing_settings(settings, http=args.http)
     if problem:
         print(problem, file=sys.stderr)
         return 2
+    try:
+        identity = check_bot_token(settings)
+        if not args.http:
+            check_app_token(settings)
+    except SlackUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return _serve(args, settings, f"@{identity.get('user')} in {identity.get('team')}")
+
+
+def _serve(args: argparse.Namespace, settings: Settings, bot: str) -> int:
     from bot.app import build_app
     from bot.server import serve_http, serve_socket_mode
     from bot.services import build_services
+    from bot.warmup import warm_up
 
+    services = build_services(settings)
     try:
-        services = build_services(settings)
-    except RuntimeError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    if services.kb.providers.local:
-        from bot.providers.factory import LOCAL_NOTICE
+        if services.kb.providers.local:
+            from bot.providers.factory import LOCAL_NOTICE
 
-        print(LOCAL_NOTICE, file=sys.stderr)
-    app = build_app(settings, services)
-    try:
+            print(LOCAL_NOTICE, file=sys.stderr)
+        print(services.kb.store.summary(), file=sys.stderr)
+        warmed = warm_up(services)
+        for problem in warmed.problems:
+            print(f"warning: {problem}", file=sys.stderr)
+        app = build_app(settings, services)
+        ready = f"Curator is ready as {bot} (models warmed in {warmed.seconds:.1f} s)"
         if args.http:
+            print(f"{ready}, listening on http://{args.host}:{args.port}/slack/events", file=sys.stderr, flush=True)
             serve_http(app, settings.slack_signing_secret.get_secret_value(), args.host, args.port)
         else:
-            serve_socket_mode(app, settings.slack_app_token.get_secret_value())
+            return serve_socket_mode(app, settings, on_ready=lambda: print(f"{ready}, over Socket Mode.",
+                                                                          file=sys.stderr, flush=True))
     finally:
         services.close()
     return 0
@@ -40,9 +57,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _missing_settings(settings: Settings, http: bool) -> str | None:
     if not settings.slack_bot_token:
-        return "SLACK_BOT_TOKEN is not set: create the app from manifest.yml, install it and copy its xoxb- token."
+        return ("SLACK_BOT_TOKEN is not set: create the app from manifest.yml, install it and copy its Bot User "
+                "OAuth Token (xoxb-…), as docs/slack-setup.md shows.")
     if http and not settings.slack_signing_secret:
-        return "SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it (Basic Information page)."
+        return ("SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it (Basic Information → "
+                "App Credentials → Signing Secret).")
     if not http and not settings.slack_app_token:
-        return "SLACK_APP_TOKEN is not set: Socket Mode needs an xapp- token with connections:write (or use --http)."
+        return ("SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-…) with connections:write "
+                "(docs/slack-setup.md), or serve over HTTP with --http.")
     return None

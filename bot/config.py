@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path.home() / ".local" / "share" / "curator"
+DEFAULT_CACHE_DIR = Path.home() / ".cache" / "curator"
 # The versions Google publishes (googleapis/googleapis): Gemini API and Vertex AI.
 API_KEY_API_VERSIONS = ("v1beta", "v1", "v1alpha")
 VERTEX_API_VERSIONS = ("v1beta1", "v1")
@@ -45,6 +46,9 @@ class Settings(BaseSettings):
     google_retry_initial_delay_s: float = Field(
         default=1.0, ge=0, validation_alias="GOOGLE_RETRY_INITIAL_DELAY_S"
     )
+    # The TCP/TLS connect of every Google request, and the whole of a model lookup (models.get/list, the first
+    # call of every process), so an unreachable or hanging Google is reported within seconds, not minutes.
+    google_connect_timeout_s: float = Field(default=5.0, gt=0, validation_alias="GOOGLE_CONNECT_TIMEOUT_S")
 
     # Qdrant: embedded local mode by default, a server or cluster with QDRANT_URL.
     qdrant_url: str | None = Field(default=None, validation_alias="QDRANT_URL")
@@ -58,6 +62,8 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
     slack_timeout_s: int = Field(default=15, gt=0, validation_alias="SLACK_TIMEOUT_S")
+    # The start-up check of `curator serve` and `curator doctor` (auth.test, apps.connections.open).
+    slack_connect_timeout_s: float = Field(default=5.0, gt=0, validation_alias="SLACK_CONNECT_TIMEOUT_S")
     slack_workers: int = Field(default=128, ge=1, le=512, validation_alias="SLACK_WORKERS")
     # An answer not finished this long after it started stops there and says so; one still being streamed
     # after SLACK_STOP_BUTTON_AFTER_S gets Slack's Stop button (an agent session).
@@ -90,6 +96,10 @@ class Settings(BaseSettings):
     router_timeout_s: float = Field(default=2.0, gt=0, le=30, validation_alias="ROUTER_TIMEOUT_S")
 
     curator_data_dir: Path = Field(default=DEFAULT_DATA_DIR, validation_alias="CURATOR_DATA_DIR")
+    # Derived files that are rebuilt when missing (the offline embedding model exported for ONNX Runtime).
+    curator_cache_dir: Path = Field(default=DEFAULT_CACHE_DIR, validation_alias="CURATOR_CACHE_DIR")
+    # `curator doctor` reports every check within this many seconds, however the network behaves.
+    doctor_deadline_s: float = Field(default=20.0, gt=0, validation_alias="DOCTOR_DEADLINE_S")
     collection: str = Field(default="kb", validation_alias="CURATOR_COLLECTION")
 
     # Ingestion limits: a file above this size is skipped with a reason instead of exhausting memory.

@@ -1,16 +1,20 @@
 """Health checks for `curator doctor`: every configured model, credential and service, one small check each.
 
-Checks never print secrets: they name settings and models, and report errors by their code or class.
+Checks run concurrently on daemon threads under one deadline (DOCTOR_DEADLINE_S), each request with a short
+connect timeout and no retries, so a hanging network costs seconds, not minutes. A credential is "ok" only
+after an authenticated call succeeded; the model checks start once the Google credentials passed. Checks never
+print secrets: they name settings, endpoints and models, and report errors by their code or class.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from bot.config import Settings
-from bot.doctor_base import FAIL, OK, SKIPPED, Check, first_line
+from bot.doctor_base import FAIL, OK, SKIPPED, Check, Job, attempt, first_line
 from bot.doctor_models import (
     check_answer_model,
     check_caption_model,
@@ -18,28 +22,43 @@ from bot.doctor_models import (
     check_image_model,
     check_image_search,
 )
+from bot.slack.preflight import (
+    SlackUnavailable,
+    check_app_token,
+    check_bot_token,
+    safe_url,
+)
 
 if TYPE_CHECKING:
     from google import genai
 
-def run_checks(settings: Settings, client: genai.Client | None = None) -> list[Check]:
-    """Run every check in order; the Google checks share one genai client (`client`, or a new one)."""
-    credentials, client = check_google_credentials(settings, client)
-    catalog = None
-    if client is not None:
-        from bot.providers.models import ModelCatalog
+MODEL_CHECKS = (check_embedding_model, check_answer_model, check_caption_model, check_image_model, check_image_search)
+MODEL_NAMES = ("Embedding model", "Answer model", "Image captions", "Image model", "Image search")
 
-        catalog = ModelCatalog(client)
-    return [
-        credentials,
-        check_embedding_model(settings, client, catalog),
-        check_answer_model(settings, client, catalog),
-        check_caption_model(settings, client, catalog),
-        check_image_model(settings, client, catalog),
-        check_image_search(settings, client, catalog),
-        check_qdrant(settings),
-        check_slack(settings),
-    ]
+
+def run_checks(settings: Settings, client: genai.Client | None = None) -> list[Check]:
+    """Run every check within DOCTOR_DEADLINE_S; the Google checks share one genai client (`client`, or a new one
+    built for the doctor: one attempt per request, requests no longer than the deadline)."""
+    settings = _for_doctor(settings)
+    budget = settings.doctor_deadline_s
+    deadline = time.monotonic() + budget
+    services = [Job("Qdrant", partial(check_qdrant, settings), _qdrant_target(settings)),
+                Job("Slack", partial(check_slack, settings), safe_url(settings.slack_api_url))]
+    if settings.slack_app_token is not None:
+        services.append(Job("Slack Socket Mode", partial(check_socket_mode, settings),
+                            safe_url(settings.slack_api_url)))
+    clients: list = []
+    credentials = Job("Google credentials", lambda: _credentials_into(clients, settings, client), _google(settings))
+    first = credentials.result(deadline, budget)
+    google = clients[0] if clients and first.status == OK else None
+    if google is None:  # nothing to reach: each model check says why it was skipped (or checks OCR) at once
+        models = [check(settings, None, None) for check in MODEL_CHECKS]
+    else:
+        catalog = _catalog(settings, google)
+        jobs = [Job(name, partial(check, settings, google, catalog), _google(settings))
+                for name, check in zip(MODEL_NAMES, MODEL_CHECKS, strict=True)]
+        models = [job.result(deadline, budget) for job in jobs]
+    return [first, *models] + [job.result(deadline, budget) for job in services]
 
 
 def all_passed(checks: Sequence[Check]) -> bool:
@@ -50,32 +69,48 @@ def all_passed(checks: Sequence[Check]) -> bool:
 __all__ = ["FAIL", "OK", "SKIPPED", "Check", "all_passed", "check_qdrant", "check_slack", "run_checks"]
 
 
-def check_google_credentials(
-    settings: Settings, client: genai.Client | None = None
-) -> tuple[Check, genai.Client | None]:
-    """Which Google mode is configured (API key, Vertex AI, or none), and the client for the other checks."""
-    name = "Google credentials"
+def check_google_credentials(settings: Settings, client: genai.Client | None = None
+                             ) -> tuple[Check, genai.Client | None]:
+    """Which Google mode is configured, proven by one authenticated call (models.list), and the client for the
+    model checks."""
+    name, endpoint = "Google credentials", _google(settings)
     if not settings.uses_google:
         detail = "none (GEMINI_API_KEY or GOOGLE_GENAI_USE_VERTEXAI): offline providers, drawing unavailable"
         return Check(name, SKIPPED, detail), None
+    mode = "Gemini API key (GEMINI_API_KEY)"
     if settings.google_genai_use_vertexai:
         mode = f"Vertex AI, project {settings.google_cloud_project}, location {settings.google_cloud_location}"
         try:
             mode += _vertex_identity()
         except Exception as exc:  # noqa: BLE001 - no Application Default Credentials, or an unreadable key file
-            return Check(name, FAIL, f"{mode}: no usable credentials ({first_line(exc)})"), None
-    else:
-        mode = "Gemini API key (GEMINI_API_KEY)"
-    if settings.google_gemini_base_url:
-        mode += f", endpoint {_safe_url(settings.google_gemini_base_url)}"
-    if client is None:
-        try:
-            from bot.providers.google_client import build_genai_client
+            return Check(name, FAIL, f"{mode}: no usable credentials ({first_line(exc)})", endpoint), None
+    try:
+        from bot.providers.google_client import build_genai_client
 
-            client = build_genai_client(settings)
-        except Exception as exc:  # noqa: BLE001 - e.g. an invalid GOOGLE_GEMINI_BASE_URL
-            return Check(name, FAIL, f"{mode}: could not set up the client ({first_line(exc)})"), None
-    return Check(name, OK, mode), client
+        client = client or build_genai_client(settings)
+    except Exception as exc:  # noqa: BLE001 - e.g. an invalid GOOGLE_GEMINI_BASE_URL
+        return Check(name, FAIL, f"{mode}: could not set up the client ({first_line(exc)})", endpoint), None
+    check = attempt(name, partial(_authenticate, client, settings, mode), endpoint)
+    return check, client
+
+
+def _authenticate(client: genai.Client, settings: Settings, mode: str) -> str:
+    """One models.list page: Google answers it only for valid credentials."""
+    from google.genai import types
+
+    from bot.providers.google_client import google_errors, lookup_options
+
+    with google_errors("Checking the credentials", "models.list"):
+        pager = client.models.list(config=types.ListModelsConfig(
+            page_size=1, http_options=lookup_options(settings.google_connect_timeout_s)))
+        next(iter(pager), None)
+    return f"{mode}: accepted (models.list answered)"
+
+
+def _credentials_into(clients: list, settings: Settings, client: genai.Client | None) -> Check:
+    check, built = check_google_credentials(settings, client)
+    clients.append(built)
+    return check
 
 
 def _vertex_identity() -> str:
@@ -89,49 +124,82 @@ def _vertex_identity() -> str:
 
 def check_qdrant(settings: Settings) -> Check:
     """Open Qdrant (QDRANT_URL or local mode) and check the configured knowledge base has been ingested."""
+    from bot.kb.manifest import Manifest
     from bot.kb.qdrant import open_qdrant
     from bot.kb.store import ChunkStore, KnowledgeBaseError
     from bot.providers.factory import embedding_space
 
-    url = settings.qdrant_url
-    where = f"server {_safe_url(url)}" if url else f"local mode at {settings.local_qdrant_path}"
+    where = _qdrant_target(settings)
     try:
         client = open_qdrant(settings)
     except Exception as exc:  # noqa: BLE001 - e.g. the local folder is locked by a running Curator
-        return Check("Qdrant", FAIL, f"{where}: {first_line(exc)}")
+        return Check("Qdrant", FAIL, first_line(exc), where)
+    manifest = Manifest(settings.manifest_path) if settings.manifest_path.exists() else None
+    known = partial(manifest.files_known, settings.collection) if manifest else None
     try:
-        store = ChunkStore(client, settings.collection, *embedding_space(settings))
-        store.check_ready()  # says what to do when nothing was ingested yet
-        return Check("Qdrant", OK, f"{where}: collection {store.name} holds {store.count()} chunks")
+        store = ChunkStore(client, settings.collection, *embedding_space(settings), files_known=known)
+        store.check_ready()  # says what to do when this space was never built
+        return Check("Qdrant", OK, f"collection {store.name} holds {store.count()} chunks", where)
     except KnowledgeBaseError as exc:
-        return Check("Qdrant", FAIL, f"{where}: {exc}")
+        return Check("Qdrant", FAIL, str(exc), where)
     except Exception as exc:  # noqa: BLE001 - unreachable server, wrong QDRANT_API_KEY
-        return Check("Qdrant", FAIL, f"{where}: {first_line(exc)}")
+        return Check("Qdrant", FAIL, first_line(exc), where)
     finally:
         client.close()
+        if manifest:
+            manifest.close()
 
 
 def check_slack(settings: Settings) -> Check:
-    """Call auth.test with SLACK_BOT_TOKEN at SLACK_API_URL."""
-    name = "Slack"
+    """auth.test with SLACK_BOT_TOKEN at SLACK_API_URL, within SLACK_CONNECT_TIMEOUT_S."""
     if settings.slack_bot_token is None:
-        return Check(name, SKIPPED, "SLACK_BOT_TOKEN not set")
-    from slack_sdk import WebClient
-    from slack_sdk.errors import SlackApiError
+        return Check("Slack", SKIPPED, "SLACK_BOT_TOKEN not set")
+    return _slack_check("Slack", settings, lambda: _bot_identity(check_bot_token(settings)))
 
-    token = settings.slack_bot_token.get_secret_value()
+
+def check_socket_mode(settings: Settings) -> Check:
+    """apps.connections.open with SLACK_APP_TOKEN: Socket Mode would connect."""
+
+    def open_connection() -> str:
+        check_app_token(settings)
+        return "SLACK_APP_TOKEN accepted (apps.connections.open)"
+
+    return _slack_check("Slack Socket Mode", settings, open_connection)
+
+
+def _slack_check(name: str, settings: Settings, run: Callable[[], str]) -> Check:
+    endpoint = safe_url(settings.slack_api_url)
     try:
-        response = WebClient(token=token, base_url=settings.slack_api_url, timeout=settings.slack_timeout_s).auth_test()
-    except SlackApiError as exc:
-        return Check(name, FAIL, f"auth.test answered '{exc.response.get('error')}': check SLACK_BOT_TOKEN")
-    except Exception as exc:  # noqa: BLE001 - connection refused, DNS, timeout
-        return Check(name, FAIL, f"could not reach {_safe_url(settings.slack_api_url)} ({first_line(exc)})")
-    return Check(name, OK, f"bot @{response.get('user')} ({response.get('user_id')}) in {response.get('team')}")
+        return Check(name, OK, run(), endpoint)
+    except SlackUnavailable as exc:
+        return Check(name, FAIL, str(exc), endpoint)
 
 
-def _safe_url(url: str) -> str:
-    """The URL without credentials, query or fragment."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{host}{port}{parts.path}" if parts.scheme else url
+def _bot_identity(response: dict) -> str:
+    return f"bot @{response.get('user')} ({response.get('user_id')}) in {response.get('team')}"
+
+
+def _for_doctor(settings: Settings) -> Settings:
+    """The doctor reports, it does not wait: one attempt per request, none longer than the deadline."""
+    timeout = min(settings.google_timeout_s, settings.doctor_deadline_s)
+    return settings.model_copy(update={"google_retry_attempts": 1, "google_timeout_s": timeout})
+
+
+def _catalog(settings: Settings, client: genai.Client | None):
+    if client is None:
+        return None
+    from bot.providers.models import ModelCatalog
+
+    return ModelCatalog(client, settings.google_connect_timeout_s)
+
+
+def _google(settings: Settings) -> str:
+    if not settings.uses_google:
+        return ""
+    from bot.providers.google_client import google_endpoint
+
+    return google_endpoint(settings)
+
+
+def _qdrant_target(settings: Settings) -> str:
+    return safe_url(settings.qdrant_url) if settings.qdrant_url else f"{settings.local_qdrant_path} (local mode)"

@@ -32,9 +32,9 @@ def check_embedding_model(settings: Settings, client: genai.Client | None, catal
         embedder = GeminiEmbedder(client, settings.embedding_model, settings.embedding_dim, catalog)
         vector = embedder.embed_query("curator doctor")
         how = "task prefixes in the text" if preparation(settings.embedding_model) == "task-prefix" else "task types"
-        return f"{settings.embedding_model}: embedded a test query ({len(vector)}-d, {how})"
+        return f"embedded a test query ({len(vector)}-d, {how})"
 
-    return attempt(name, embed)
+    return attempt(name, embed, _endpoint(settings), settings.embedding_model)
 
 
 def check_answer_model(settings: Settings, client: genai.Client | None, catalog: ModelCatalog | None) -> Check:
@@ -53,10 +53,9 @@ def check_answer_model(settings: Settings, client: genai.Client | None, catalog:
         config = types.GenerateContentConfig(system_instruction="Reply with the single word OK.", max_output_tokens=16)
         with google_errors("Answering", settings.answer_model):
             client.models.generate_content(model=settings.answer_model, contents="Status check.", config=config)
-        return (f"{settings.answer_model}: answered under a system instruction in {time.monotonic() - started:.1f} s "
-                f"(API {settings.api_version})")
+        return f"answered under a system instruction in {time.monotonic() - started:.1f} s"
 
-    return attempt(name, answer)
+    return attempt(name, answer, _endpoint(settings), settings.answer_model)
 
 
 def check_caption_model(settings: Settings, client: genai.Client | None, catalog: ModelCatalog | None) -> Check:
@@ -81,9 +80,9 @@ def check_caption_model(settings: Settings, client: genai.Client | None, catalog
                                              max_output_tokens=16)
         with google_errors("Describing the image", settings.answer_model):
             client.models.generate_content(model=settings.answer_model, contents="Answer ok=true.", config=config)
-        return f"{settings.answer_model}: answered in JSON following a schema"
+        return "answered in JSON following a schema"
 
-    return attempt(name, caption)
+    return attempt(name, caption, _endpoint(settings), settings.answer_model)
 
 
 def check_image_model(settings: Settings, client: genai.Client | None, catalog: ModelCatalog | None) -> Check:
@@ -101,14 +100,14 @@ def check_image_model(settings: Settings, client: genai.Client | None, catalog: 
         if not client.vertexai:
             from bot.imaging.imagen import needs_vertex_message
 
-            return Check(name, FAIL, needs_vertex_message(model))
+            return Check(name, FAIL, needs_vertex_message(model), _endpoint(settings), model)
 
         def look_up_imagen() -> str:
             with drawing_errors(model, catalog):
                 client.models.get(model=model)
-            return f"{model}: available (note: {IMAGEN_SHUTDOWN}; Gemini image models replace it)"
+            return f"available (note: {IMAGEN_SHUTDOWN}; Gemini image models replace it)"
 
-        return attempt(name, look_up_imagen)
+        return attempt(name, look_up_imagen, _endpoint(settings), model)
 
     def probe() -> str:
         from bot.imaging.image_models import accepts_image_size, image_request_config
@@ -121,9 +120,9 @@ def check_image_model(settings: Settings, client: genai.Client | None, catalog: 
             if settings.image_size:
                 taken = accepts_image_size(client, model, settings.image_size)
                 size = f"; IMAGE_SIZE={settings.image_size} {'accepted' if taken else 'not accepted: drawn at the default size'}"
-        return f"{model}: available; image output accepted by API {settings.api_version} (nothing drawn){size}"
+        return f"available; image output accepted (countTokens: nothing drawn){size}"
 
-    return attempt(name, probe)
+    return attempt(name, probe, _endpoint(settings), model)
 
 
 def check_image_search(settings: Settings, client: genai.Client | None, catalog: ModelCatalog | None) -> Check:
@@ -156,9 +155,16 @@ def check_image_search(settings: Settings, client: genai.Client | None, catalog:
         text_embedder = GeminiEmbedder(client, settings.embedding_model, settings.embedding_dim, catalog)
         encoder, _ = build_image_encoder(settings, text_embedder, client, catalog)
         vectors = encoder.embed(decode_image(out.getvalue(), "doctor.png", 64), ImageDescription("a red square"))
-        return f"{kind}: embedded a test image ({len(vectors.semantic)}-d text space, {len(vectors.visual)}-d look)"
+        return f"embedded a test image with the {kind} encoder ({len(vectors.semantic)}-d text space, {len(vectors.visual)}-d look)"
 
-    return attempt(name, embed)
+    model = settings.multimodal_embedding_model if kind == "vertex" else settings.embedding_model
+    return attempt(name, embed, _endpoint(settings), model)
+
+
+def _endpoint(settings: Settings) -> str:
+    from bot.providers.google_client import google_endpoint
+
+    return google_endpoint(settings)
 
 
 def _require(catalog: ModelCatalog | None, model: str, capability: str, setting: str) -> None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 from starlette.applications import Starlette
@@ -13,6 +16,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -79,13 +85,56 @@ def serve_http(bolt_app: App, signing_secret: str, host: str, port: int) -> None
     """Serve the HTTP transport with uvicorn until interrupted."""
     import uvicorn
 
-    log.warning("Curator listening on http://%s:%d/slack/events", host, port)
     app = build_http_app(bolt_app, signing_secret)
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=30)
 
 
-def serve_socket_mode(bolt_app: App, app_token: str) -> None:
-    """Connect to Slack over Socket Mode (no public URL needed) until interrupted."""
+def serve_socket_mode(bolt_app: App, settings: Settings, on_ready: Callable[[], None] = lambda: None) -> int:
+    """Connect to Slack over Socket Mode (no public URL needed) and serve until interrupted; 0 on Ctrl-C, 1 when
+    the first connection fails (one line says why). A connection lost later is re-opened by slack_sdk itself."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    SocketModeHandler(bolt_app, app_token).start()
+    handler = SocketModeHandler(bolt_app, settings.slack_app_token.get_secret_value())
+    problem = _connect_within(handler, settings)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    on_ready()
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        handler.close()
+    return 0
+
+
+def _connect_within(handler: Any, settings: Settings) -> str | None:
+    """Open the WebSocket on a daemon thread (slack_sdk's handshake has no timeout of its own); None once open,
+    else one line saying what failed."""
+    from slack_sdk.errors import SlackApiError
+
+    from bot.slack.preflight import unreachable_message
+
+    failure: list[BaseException] = []
+
+    def connect() -> None:
+        try:
+            handler.connect()
+        except BaseException as exc:  # noqa: BLE001 - reported by the caller
+            failure.append(exc)
+
+    worker = threading.Thread(target=connect, name="socket-mode-connect", daemon=True)
+    worker.start()
+    limit = settings.slack_connect_timeout_s * 2  # apps.connections.open, then the WebSocket handshake
+    worker.join(limit)
+    if worker.is_alive():
+        return (f"Could not reach Slack's Socket Mode WebSocket (no handshake within {limit:g} s). Check this "
+                "machine's network, proxy and firewall (outbound wss:// to *.slack.com); `curator doctor` tests it.")
+    if not failure:
+        return None
+    exc = failure[0]
+    if isinstance(exc, SlackApiError):
+        return (f"Slack refused to open the Socket Mode connection ({exc.response.get('error')}): check "
+                "SLACK_APP_TOKEN and that Socket Mode is on (docs/slack-setup.md).")
+    return unreachable_message(settings, "Socket Mode", exc)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
-from bot.find.factory import build_image_encoder
-from bot.find.index import ImageIndex
-from bot.find.service import FindService, FindTuning
 from bot.imaging.base import ImageGenerator
 from bot.imaging.flow import DrawService
 from bot.imaging.library import ImageLibrary
@@ -25,6 +23,10 @@ from bot.router_factory import build_router
 from bot.slack.outbox import Outbox
 from bot.state import StateStore
 
+if TYPE_CHECKING:
+    from bot.find.index import ImageIndex
+    from bot.find.service import FindService, FindTuning
+
 
 @dataclass
 class KnowledgeBase:
@@ -35,8 +37,6 @@ class KnowledgeBase:
     store: ChunkStore
     manifest: Manifest
     ask: AskService
-    images: ImageIndex
-    find_tuning: FindTuning
 
     def close(self) -> None:
         """Release the store (local mode holds a lock on its folder) and the manifest."""
@@ -49,21 +49,44 @@ class KnowledgeBase:
         return Ingestor(self.store, self.providers.embedder, self.manifest, max_bytes, images=self.images)
 
     @cached_property
+    def _image_side(self) -> tuple[ImageIndex, FindTuning]:
+        """The image encoder is built on first use: a text question never loads an image model."""
+        from bot.find.factory import build_image_encoder
+        from bot.find.index import ImageIndex
+
+        providers = self.providers
+        encoder, tuning = build_image_encoder(self.settings, providers.embedder, providers.google_client,
+                                              providers.models)
+        return ImageIndex(self.store, encoder), tuning
+
+    @property
+    def images(self) -> ImageIndex:
+        """The knowledge base's images (the image space beside the text space)."""
+        return self._image_side[0]
+
+    @property
+    def find_tuning(self) -> FindTuning:
+        """The similarity floors of the configured image encoder."""
+        return self._image_side[1]
+
+    @cached_property
     def find(self) -> FindService:
         """Cross-modal lookups over this knowledge base (and its answerer, for questions sent with images)."""
+        from bot.find.service import FindService
+
         return FindService(self.store, self.images, self.providers.embedder, self.ask, self.find_tuning)
 
 
 def build_knowledge_base(settings: Settings, collection: str | None = None) -> KnowledgeBase:
     """Open the store and pick providers; `collection` overrides CURATOR_COLLECTION."""
     model_id, dimension = embedding_space(settings)
-    store = ChunkStore(open_qdrant(settings), collection or settings.collection, model_id, dimension)
+    base = collection or settings.collection
+    client = open_qdrant(settings)  # first: a locked local folder fails before anything else is opened
     manifest = Manifest(settings.manifest_path)
+    store = ChunkStore(client, base, model_id, dimension, files_known=partial(manifest.files_known, base))
     providers = build_providers(settings, manifest.term_stats(store.name))
-    embedder = providers.embedder
-    encoder, tuning = build_image_encoder(settings, embedder, providers.google_client, providers.models)
-    ask = AskService(store, embedder, providers.answerer)
-    return KnowledgeBase(settings, providers, store, manifest, ask, ImageIndex(store, encoder), tuning)
+    ask = AskService(store, providers.embedder, providers.answerer)
+    return KnowledgeBase(settings, providers, store, manifest, ask)
 
 
 @dataclass

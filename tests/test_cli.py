@@ -48,7 +48,9 @@ def test_a_model_switch_asks_for_a_reindex(offline_env, tmp_path, monkeypatch, c
     client.close()
     assert main(["ask", "anything"]) == 1
     err = capsys.readouterr().err
-    assert "built with gemini-embedding-001 (768-d)" in err and "with `curator reindex`" in err
+    assert "It was built with gemini-embedding-001 (768-d)" in err and "`curator ingest PATH`" in err
+    assert "set GEMINI_API_KEY (or Vertex AI, docs/google-setup.md) with EMBEDDING_MODEL=gemini-embedding-001 and " \
+           "EMBEDDING_DIM=768" in " ".join(err.split())
 
 
 def test_bad_settings_exit_with_a_readable_message(monkeypatch, capsys):
@@ -91,7 +93,10 @@ def test_reindex_rebuilds_the_new_embedding_space_from_the_files_already_ingeste
     capsys.readouterr()
 
     assert main(["ask", "--tag", "it", "what is error 809?"]) == 1
-    assert "Curator is now configured for gemini-embedding-2.task-prefix" in capsys.readouterr().err
+    err = " ".join(capsys.readouterr().err.split())
+    assert "Curator is now configured for: gemini-embedding-2.task-prefix (768-d)" in err
+    assert "Build it from the 2 files already ingested with `curator reindex`" in err
+    assert "or set EMBEDDING_MODEL=gemini-embedding-001 and EMBEDDING_DIM=768 to go back to it" in err
 
     gemini_env.reset()
     assert main(["reindex"]) == 0
@@ -138,11 +143,11 @@ def test_route_prints_the_decision_as_one_json_object(offline_env, capsys):
 def test_route_file_prints_json_lines_in_input_order_with_one_model_load(offline_env, tmp_path, capsys, monkeypatch):
     import json
 
-    import sentence_transformers
+    from bot.providers.minilm_onnx import MiniLM
 
     loads = []
-    real = sentence_transformers.SentenceTransformer
-    monkeypatch.setattr(sentence_transformers, "SentenceTransformer", lambda *a, **k: loads.append(1) or real(*a, **k))
+    real = MiniLM._open
+    monkeypatch.setattr(MiniLM, "_open", lambda self: loads.append(1) or real(self))
     messages = tmp_path / "messages.txt"
     messages.write_text("how do I draw a box in Figma?\nan icon of a rocket\nhow many vacation days do I get?\n"
                         "our onboarding flow, as a comic?\nwhere's the deploy diagram\n")

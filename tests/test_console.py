@@ -71,7 +71,7 @@ def test_a_question_gets_an_answer_with_citations_and_numbered_feedback_buttons(
     searching = out.index("Curator is searching the knowledge base…")
     answer = out.index("Curator: ", searching)
     citation = re.search(r"^  \[1\] .*it/vpn-troubleshooting\.md", out, re.MULTILINE)
-    buttons = out.index("  [1] Helpful  [2] Not helpful\n")
+    buttons = out.index("  (b1) Helpful  (b2) Not helpful\n")
     assert "809" in out[answer:citation.start()]
     assert searching < answer < citation.start() < buttons
     assert out.endswith("Bye.\n")
@@ -124,7 +124,8 @@ def test_upload_posts_the_file_with_its_caption_and_shows_the_reply(slack, bot, 
 def test_curator_help_is_shown_privately(slack, bot):
     app, _ = bot(ScriptedAnswerer())
     out = chat(app, slack, "/curator help")
-    assert "Curator (only visible to you): *Hi, I'm Curator.* I can:" in out
+    assert "Curator (only visible to you): Hi, I'm Curator. I can:" in out
+    assert out.count("Hi, I'm Curator.") == 1, "the help is shown once (its text and its section block are one)"
 
 
 def test_console_commands_answer_locally(slack, bot):
@@ -153,7 +154,7 @@ def test_a_slow_reply_is_waited_for_within_the_bound(slack, bot):
     wait_for_reply(slack, "DALICE", user_posts(slack)[0].ts)  # let the listener finish before teardown
 
 
-def test_the_transcript_prints_a_stream_as_it_grows_then_its_citations_and_buttons(slack):
+def test_the_transcript_prints_a_stream_line_by_line_then_its_citations_and_buttons(slack):
     out = io.StringIO()
     view = Transcript(slack, "DALICE", "UALICE", out)
     client = WebClient(token=slack.bot_token, base_url=slack.api_url, timeout=5)
@@ -162,17 +163,16 @@ def test_the_transcript_prints_a_stream_as_it_grows_then_its_citations_and_butto
     view.refresh()
     assert view.busy()
 
-    stream = client.chat_startStream(channel="DALICE", thread_ts=parent, markdown_text="Use the ")
-    assert view.refresh() and out.getvalue() == "Curator is thinking…\nCurator: Use the "
-    client.chat_appendStream(channel="DALICE", ts=stream["ts"], markdown_text="NW-SSL profile &amp; <@UBOB>.")
-    view.refresh()
+    stream = client.chat_startStream(channel="DALICE", thread_ts=parent, markdown_text="**Fix:** use the ")
+    assert not view.refresh() and out.getvalue() == "Curator is thinking…\n", "half a line waits for its end"
+    client.chat_appendStream(channel="DALICE", ts=stream["ts"], markdown_text="NW-SSL profile &amp; <@UBOB>.\n> Quote")
+    assert view.refresh() and out.getvalue().endswith("Curator: Fix: use the NW-SSL profile & @bob.\n")
     citation = {"type": "context", "elements": [{"type": "mrkdwn", "text": "<https://wiki/vpn|[1] VPN &gt; Errors>"}]}
     client.chat_stopStream(channel="DALICE", ts=stream["ts"], blocks=[citation, *build_feedback_blocks("a1")])
-    assert not view.refresh() and not view.busy()
-    view.finish()
+    assert view.refresh() and not view.busy()
 
-    assert out.getvalue() == ("Curator is thinking…\nCurator: Use the NW-SSL profile & @bob.\n"
-                              "  [1] VPN > Errors (https://wiki/vpn)\n  [1] Helpful  [2] Not helpful\n")
+    assert out.getvalue() == ("Curator is thinking…\nCurator: Fix: use the NW-SSL profile & @bob.\n│ Quote\n"
+                              "  [1] VPN > Errors (https://wiki/vpn)\n  (b1) Helpful  (b2) Not helpful\n")
     assert [b.value for b in view.click_target.buttons] == ["up:a1", "down:a1"]
 
 
@@ -185,7 +185,6 @@ def test_the_transcript_says_where_an_image_the_bot_uploaded_was_saved(slack, tm
                            initial_comment="Here it is")
     assert slack.wait_for(lambda: slack.messages("DALICE", thread_ts=parent))  # Slack processes the upload first
     view.refresh()
-    view.finish()
 
     [saved] = (tmp_path / "files").iterdir()
     assert saved.read_bytes() == tiny_png()
@@ -213,7 +212,7 @@ def test_curator_console_runs_as_a_command(tmp_path, monkeypatch, capsys):
     assert "Curator: " in done.stdout and "UDP ports 500 and 4500" in done.stdout
     assert "vpn-errors.md" in done.stdout and done.stdout.endswith("Bye.\n")
     upload = done.stdout[done.stdout.index("(uploaded shot.png)"):]
-    assert "Find results" in upload and "*[1]* VPN errors" in upload, "the upload is fetched and looked up"
+    assert "Find results" in upload and "[1] VPN errors" in upload, "the upload is fetched and looked up"
     assert "offline providers" in done.stderr
 
     # A second session over the same data answers too: the emulator's event ids start again every run.

@@ -43,3 +43,6 @@ def test_serve_connects_over_socket_mode_and_answers_an_event_once(tmp_path, mon
         finally:
             process.terminate()
             process.wait(timeout=20)
+        output = process.stdout.read()
+        assert "Curator is ready as @curator in Curator Console (models warmed in" in output, output
+        assert output.index("Knowledge base 'kb': ") < output.index("Curator is ready"), "it says what it serves"

@@ -184,6 +184,11 @@ class SlackEmulator:
         """The thread's agent session ({"status", "title", "user"}), if one was created."""
         return self._read(lambda ws: ws.sessions.get((channel, thread_ts)))
 
+    def thread_status_history(self, channel: str, thread_ts: str) -> list[str]:
+        """Every status a thread has shown, oldest first (a status may come and go between two looks)."""
+        with self._lock:
+            return list(self._ws.status_history.get((channel, thread_ts), []))
+
     def suggested_prompts(self, channel: str) -> dict | None:
         """The suggested prompts set for a DM."""
         return self._read(lambda ws: ws.suggested_prompts.get(channel))

@@ -131,6 +131,7 @@ def set_status(ws: Workspace, p: dict) -> dict:
         raise SlackError("invalid_arguments")
     if p["status"]:
         ws.statuses[(channel, thread_ts)] = p["status"]
+        ws.status_history.setdefault((channel, thread_ts), []).append(p["status"])
     else:
         ws.statuses.pop((channel, thread_ts), None)
     return {}

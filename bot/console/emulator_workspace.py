@@ -104,6 +104,7 @@ class Workspace:
         self.triggers: dict[str, str] = {}  # unused trigger_id -> user
         self.hooks: dict[str, dict] = {}  # response_url id -> {"channel", "user", "message_ts"?, "thread_ts"?}
         self.statuses: dict[tuple[str, str], str] = {}
+        self.status_history: dict[tuple[str, str], list[str]] = {}  # every status a thread has shown, in order
         self.suggested_prompts: dict[str, dict] = {}
         self.sessions: dict[tuple[str, str], dict] = {}  # (channel, thread_ts) -> {"status", "title", "user"}
         self.channel_teams: dict[str, str] = {}

@@ -1,24 +1,24 @@
-"""What the console user sees: the bot's statuses, messages, citations, buttons and files, as plain text."""
+"""What the console user sees: the bot's statuses, messages, citations, buttons and files, rendered with rich.
+
+A watcher thread calls `refresh()` several times a second, so whatever the bot does (a streamed answer, a
+drawing finished minutes later) is printed as it happens, without waiting for the user's next line. Streamed
+text is printed line by line as lines complete; a message's sources, buttons and files follow once it is done.
+Buttons are numbered `(b1)`, `(b2)` so they never look like the `[1]` of a cited source.
+"""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import json
+import threading
+import time
+from dataclasses import dataclass, field
 from typing import TextIO
 
+from rich.console import Console
+from rich.text import Text
+
 from .emulator import Message, SlackEmulator
-
-_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)\|([^>]+)>")
-_BARE_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)>")
-_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-
-
-def to_terminal(mrkdwn: str) -> str:
-    """Slack mrkdwn as terminal text: links as `label (url)`, mentions as `@name`, entities unescaped."""
-    text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", mrkdwn)
-    text = _BARE_LINK.sub(r"\1", text)
-    text = _USER.sub(lambda m: "@" + m.group(1)[1:].lower(), text)
-    return text.replace("\u200b", "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+from .markup import BlockState, render_inline, render_line, render_text
 
 
 @dataclass(frozen=True)
@@ -45,21 +45,22 @@ def buttons_of(blocks: list[dict]) -> list[Button]:
     return found
 
 
-def section_lines(blocks: list[dict], text: str) -> list[str]:
-    """The text of section blocks (Find's results), leaving out one that only repeats the message text."""
+def section_texts(blocks: list[dict], text: str) -> list[str]:
+    """The text of section blocks (Find's results), leaving out one that repeats the message text (Slack shows
+    the blocks and uses the text only as the notification fallback)."""
     sections = [block["text"]["text"] for block in blocks if block.get("type") == "section" and block.get("text")]
-    return [to_terminal(s) for s in sections if s.strip("*") != text]
+    return [s for s in sections if s.strip() not in (text.strip(), f"*{text.strip()}*")]
 
 
-def citation_lines(blocks: list[dict]) -> list[str]:
+def context_texts(blocks: list[dict]) -> list[str]:
     """The text of every context block element (Curator's citations), one line each."""
-    return [to_terminal(element["text"]) for block in blocks if block.get("type") == "context"
+    return [element["text"] for block in blocks if block.get("type") == "context"
             for element in block.get("elements", []) if element.get("text")]
 
 
 @dataclass
 class ClickTarget:
-    """The latest bot message with buttons: where a `/click N` lands."""
+    """The latest bot message with buttons: where a `/click bN` lands."""
 
     channel: str
     ts: str
@@ -68,86 +69,118 @@ class ClickTarget:
 
 @dataclass
 class _Shown:
-    text: str = ""
-    finished: bool = False
+    text: str = ""  # the part of the text already printed
+    extras: str = ""  # signature of the blocks and files already printed
+    state: BlockState = field(default_factory=BlockState)
 
 
 class Transcript:
-    """Follows one conversation in the emulator and prints what is new since the last look."""
+    """Follows one conversation in the emulator and prints what is new since the last look (thread-safe)."""
 
-    def __init__(self, emulator: SlackEmulator, channel: str, user: str, out: TextIO) -> None:
-        self.emulator, self.channel, self.user, self.out = emulator, channel, user, out
+    def __init__(self, emulator: SlackEmulator, channel: str, user: str, out: TextIO | None,
+                 console: Console | None = None) -> None:
+        self.emulator, self.channel, self.user = emulator, channel, user
+        self.console = console or Console(file=out, soft_wrap=True, highlight=False, emoji=False, markup=False)
         self.click_target: ClickTarget | None = None
+        self.changes = 0  # bumped whenever a bot message is printed or grows
+        self.last_change = time.monotonic()
         self._shown: dict[str, _Shown] = {}
-        self._statuses: dict[str, str] = {}
-        self._line_open = False
+        self._statuses: dict[str, str] = {}  # thread -> the status it shows now
+        self._statuses_shown: dict[str, int] = {}  # thread -> how many of its statuses were printed
+        self._last_ts: str | None = None  # the message whose lines were printed last
+        self._lock = threading.RLock()
 
-    def say(self, text: str) -> None:
-        """Print a line of the console's own, after whatever the bot left unfinished on the current line."""
-        self._close_line()
-        self._write(text + "\n")
+    def say(self, text: str | Text, style: str = "") -> None:
+        """Print a line of the console's own."""
+        with self._lock:
+            self._last_ts = None
+            self.console.print(text if isinstance(text, Text) else Text(text, style=style))
+
+    def status(self) -> str | None:
+        """The latest status the bot shows in this conversation ("is searching the knowledge base…"), if any."""
+        with self._lock:
+            return next(reversed(self._statuses.values()), None)
 
     def refresh(self) -> bool:
-        """Print new bot messages, the growth of streaming ones and new statuses; True if a message changed."""
-        changed = False
-        for parent in self.emulator.messages(self.channel):
-            for message in self._bot_messages(parent.ts):
-                changed |= self._show_text(message)
-            self._show_status(parent.ts)
-        return changed
+        """Print new statuses, new and grown bot messages, and the extras of finished ones; True if anything changed."""
+        with self._lock:
+            changed = False
+            for parent in self.emulator.messages(self.channel):
+                self._show_status(parent.ts)  # first: a status shown and cleared since the last look precedes its reply
+                for message in self._bot_messages(parent.ts):
+                    changed |= self._show(message)
+            if changed:
+                self.changes += 1
+                self.last_change = time.monotonic()
+            return changed
 
     def busy(self) -> bool:
         """Whether the bot shows a status or is still streaming a message."""
-        return bool(self._statuses) or any(m.streaming for m in self._all_bot_messages())
-
-    def finish(self) -> None:
-        """Print citations, buttons and files of every message that is no longer streaming; end the line."""
-        for message in self._all_bot_messages():
-            shown = self._shown.get(message.ts)
-            if shown and not shown.finished and not message.streaming:
-                shown.finished = True
-                self._show_extras(message)
-        self._close_line()
+        with self._lock:
+            return bool(self._statuses) or any(m.streaming for m in self._all_bot_messages())
 
     def _show_status(self, thread_ts: str) -> None:
-        """Print a thread's status ("is searching…") when it appears or changes."""
+        history = self.emulator.thread_status_history(self.channel, thread_ts)
+        seen = self._statuses_shown.get(thread_ts, 0)
+        for index in range(seen, len(history)):
+            if index == 0 or history[index] != history[index - 1]:  # a status set again is not news
+                self.say(Text("Curator ", style="dim").append_text(render_inline(history[index], "dim italic")))
+        self._statuses_shown[thread_ts] = len(history)
         status = self.emulator.thread_status(self.channel, thread_ts)
-        if status and status != self._statuses.get(thread_ts):
-            self.say(f"Curator {to_terminal(status)}")
         if status:
             self._statuses[thread_ts] = status
         else:
             self._statuses.pop(thread_ts, None)
 
-    def _show_text(self, message: Message) -> bool:
-        shown = self._shown.get(message.ts)
-        if shown is None:
-            shown = self._shown[message.ts] = _Shown()
-            self._close_line()
-            self._write("Curator (only visible to you): " if message.ephemeral_for else "Curator: ")
-        if message.text == shown.text:
+    def _show(self, message: Message) -> bool:
+        shown = self._shown.setdefault(message.ts, _Shown())
+        changed = self._show_text(message, shown)
+        if not message.streaming:
+            changed |= self._show_extras(message, shown)
+        return changed
+
+    def _show_text(self, message: Message, shown: _Shown) -> bool:
+        text = message.text
+        if shown.text and not text.startswith(shown.text):  # chat.update replaced the text
+            self._print(message, Text("(updated) ", style="dim").append_text(render_text(text)))
+            shown.text = text
+            return True
+        ready = text if not message.streaming else text[:text.rfind("\n") + 1]  # whole lines while streaming
+        if len(ready) <= len(shown.text) or not ready.strip():
             return False
-        if message.text.startswith(shown.text):
-            self._write(to_terminal(message.text[len(shown.text):]))
-        else:  # chat.update replaced the text
-            self._close_line()
-            self._write(f"(edited) {to_terminal(message.text)}")
-        shown.text = message.text
+        new = ready[len(shown.text):]
+        lines = [render_line(line, shown.state) for line in new.removesuffix("\n").split("\n")]
+        self._print(message, Text("\n").join(lines))
+        shown.text = ready
         return True
 
-    def _show_extras(self, message: Message) -> None:
-        self._close_line()
-        lines = section_lines(message.blocks, message.text) + citation_lines(message.blocks)
+    def _print(self, message: Message, body: Text) -> None:
+        if self._last_ts != message.ts:
+            who = "Curator (only visible to you): " if message.ephemeral_for else "Curator: "
+            body = Text(who, style="bold magenta").append_text(body)
+        self.console.print(body)
+        self._last_ts = message.ts
+
+    def _show_extras(self, message: Message, shown: _Shown) -> bool:
+        signature = json.dumps([message.blocks, [f.get("id") for f in message.files]], sort_keys=True)
+        if signature == shown.extras:
+            return False
+        shown.extras = signature
+        lines = [render_text(s) for s in section_texts(message.blocks, message.text)]
+        lines += [Text(style="dim").append_text(render_text(c)) for c in context_texts(message.blocks)]
         buttons = buttons_of(message.blocks)
         if buttons:
-            lines.append("  ".join(f"[{n}] {b.label}" for n, b in enumerate(buttons, 1)))
+            lines.append(Text("  ").join(Text(f"(b{n}) {b.label}", style="bold") for n, b in enumerate(buttons, 1)))
             self.click_target = ClickTarget(message.channel, message.ts, buttons)
         for shared in message.files:
             saved = self.emulator.file(shared["id"]).saved_path
             kind = "image" if shared.get("mimetype", "").startswith("image/") else "file"
-            lines.append(f"{kind} saved to {saved}" if saved else f"{kind}: {shared.get('name')}")
+            lines.append(Text(f"{kind} saved to {saved}" if saved else f"{kind}: {shared.get('name')}", style="green"))
         for line in lines:
-            self._write("  " + line.replace("\n", "\n  ") + "\n")
+            for part in line.split("\n"):
+                self.console.print(Text("  ").append_text(part))
+        self._last_ts = None if lines else self._last_ts
+        return bool(lines)
 
     def _bot_messages(self, thread_ts: str) -> list[Message]:
         """A thread's parent and replies that the bot posted and this user can see."""
@@ -156,14 +189,3 @@ class Transcript:
 
     def _all_bot_messages(self) -> list[Message]:
         return [reply for parent in self.emulator.messages(self.channel) for reply in self._bot_messages(parent.ts)]
-
-    def _close_line(self) -> None:
-        if self._line_open:
-            self._write("\n")
-
-    def _write(self, text: str) -> None:
-        if not text:
-            return
-        self.out.write(text)
-        self.out.flush()
-        self._line_open = not text.endswith("\n")

@@ -1,13 +1,15 @@
 """The console's read-eval-print loop: a user chats with the real Curator app, the emulator plays Slack.
 
 Each line becomes what Slack would deliver (a DM message, a slash command, an upload, a click), handed to
-the app in-process as a Socket Mode request; then the conversation is followed until the bot goes quiet.
+the app in-process as a Socket Mode request; a spinner runs until the bot has replied and gone quiet. A
+watcher thread prints whatever the bot posts the moment it appears, also later, while the prompt waits.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-import sys
+import threading
 import time
 from pathlib import Path
 from typing import TextIO
@@ -19,6 +21,9 @@ from bot.router import SLASH_COMMANDS
 from .emulator import SlackEmulator
 from .emulator_workspace import dm_channel
 from .render import Transcript
+from .terminal import PROMPT, Terminal, open_terminal
+
+log = logging.getLogger(__name__)
 
 QUIT = ("/quit", "/exit")
 POLL_S = 0.1
@@ -31,7 +36,7 @@ HELP = """Console commands:
   /ask, /draw, /find TEXT   Curator's slash commands (the next messages continue their thread)
   /curator help             what Curator can do
   /upload PATH [TEXT]       upload a file, with an optional message
-  /click N                  click button N under Curator's latest message with buttons
+  /click bN                 click button (bN) under Curator's latest message with buttons
   /help                     this list
   /quit                     leave (or Ctrl-D)"""
 
@@ -40,22 +45,38 @@ class ConsoleSession:
     """One user chatting with the app in their direct message with the bot, over text streams."""
 
     def __init__(self, app: App, emulator: SlackEmulator, stdin: TextIO, stdout: TextIO, *,
-                 user: str = "UALICE", timeout: float = 120.0) -> None:
-        self.app, self.emulator, self.stdin, self.user, self.timeout = app, emulator, stdin, user, timeout
+                 user: str = "UALICE", timeout: float = 120.0, terminal: Terminal | None = None) -> None:
+        self.app, self.emulator, self.user, self.timeout = app, emulator, user, timeout
         self.channel = dm_channel(user)
-        self.view = Transcript(emulator, self.channel, user, stdout)
+        self.terminal = terminal or open_terminal(stdin, stdout)
+        self.view = Transcript(emulator, self.channel, user, None, console=self.terminal.console)
         self.thread: str | None = None  # where plain messages go; None starts a new one
         self._commands = {"/help": self._help, "/new": self._new, "/upload": self._upload, "/click": self._click}
+        self._stop = threading.Event()
 
     def run(self) -> None:
         """Greet and show the suggested prompts, then handle lines until /quit, end of input or Ctrl-C."""
+        watcher = threading.Thread(target=self._watch, name="console-watcher", daemon=True)
+        watcher.start()
         try:
             self._open_messages_tab()
             while (line := self._read()) is not None and line.strip() not in QUIT:
                 self._handle(line.strip())
         except KeyboardInterrupt:
             pass
+        finally:
+            self._stop.set()
+            watcher.join(timeout=5)
         self.view.say("Bye.")
+
+    def _watch(self) -> None:
+        """Print the bot's messages as they appear, until the session ends."""
+        while not self._stop.is_set():
+            try:
+                self.view.refresh()
+            except Exception:
+                log.exception("console: could not show the latest messages")
+            self._stop.wait(POLL_S)
 
     def _open_messages_tab(self) -> None:
         self.view.say(f"Curator console: you are @{self.user[1:].lower()}, in a direct message with Curator. "
@@ -68,17 +89,11 @@ class ConsoleSession:
             self.view.say("\n".join([f"{prompts.get('title') or 'Try asking'}:", *lines]))
 
     def _read(self) -> str | None:
-        """The next line, or None at end of input. Piped input is echoed so the transcript reads as a chat."""
-        if self.stdin is sys.stdin and self.stdin.isatty():
-            try:
-                return input("you> ")
-            except (EOFError, KeyboardInterrupt):
-                self.view.say("")  # end the prompt's line
-                return None
-        line = self.stdin.readline()
-        if line:
-            self.view.say(f"you> {line.rstrip()}")
-        return line or None
+        """The next line, or None at end of input. Lines the terminal did not show are echoed as a chat."""
+        line = self.terminal.read()
+        if line is not None and self.terminal.echo:
+            self.view.say(f"{PROMPT}{line.rstrip()}")
+        return line
 
     def _handle(self, line: str) -> None:
         if not line:
@@ -131,10 +146,12 @@ class ConsoleSession:
         if target is None:
             self.view.say("There is nothing to click yet: buttons show up under Curator's answers.")
             return
-        if not rest.isdigit() or not 1 <= int(rest) <= len(target.buttons):
-            self.view.say(f"Usage: /click N, with N from 1 to {len(target.buttons)}.")
+        number = rest.lower().removeprefix("b")
+        if not number.isdigit() or not 1 <= int(number) <= len(target.buttons):
+            self.view.say(f"Usage: /click bN, with N from 1 to {len(target.buttons)} (the (bN) under Curator's "
+                          "latest message with buttons).")
             return
-        button = target.buttons[int(rest) - 1]
+        button = target.buttons[int(number) - 1]
         try:
             payload = self.emulator.click(button.action_id, target.ts, target.channel, value=button.value,
                                           user=self.user)
@@ -145,28 +162,28 @@ class ConsoleSession:
         self._deliver(payload)
 
     def _deliver(self, payload: dict) -> None:
-        """Hand the payload to the app as Slack's Socket Mode would, then show what the bot does."""
+        """Hand the payload to the app as Slack's Socket Mode would, then wait (spinner) until the bot is done."""
+        before = self.view.changes
         response = self.app.dispatch(BoltRequest(body=payload, mode="socket_mode"))
         if response.status != 200:
             self.view.say(f"(the app answered {response.status}: {response.body or 'no body'})")
             return
-        self._follow()
+        self._follow(before)
 
-    def _follow(self) -> None:
-        """Show the bot's work as it happens until it has replied and gone quiet, within `timeout`."""
+    def _follow(self, before: int) -> None:
+        """Wait until the bot has replied and gone quiet, within `timeout`; the watcher prints as it goes."""
         deadline = time.monotonic() + self.timeout
-        replied, quiet_since = False, time.monotonic()
         try:
-            while True:
-                if self.view.refresh():
-                    replied, quiet_since = True, time.monotonic()
-                if replied and not self.view.busy() and time.monotonic() - quiet_since >= SETTLE_S:
-                    break
-                if time.monotonic() >= deadline:
-                    self.view.say(f"(Curator has not finished after {self.timeout:g} s; "
-                                  "its reply will show after your next message)")
-                    break
-                time.sleep(POLL_S)
+            with self.terminal.waiting() as spinner:
+                while True:
+                    spinner.update(self.view.status() or "is working…")
+                    replied = self.view.changes > before
+                    if replied and not self.view.busy() and time.monotonic() - self.view.last_change >= SETTLE_S:
+                        return
+                    if time.monotonic() >= deadline:
+                        self.view.say(f"(Curator has not finished after {self.timeout:g} s; the rest will show "
+                                      "here when it comes)")
+                        return
+                    time.sleep(POLL_S)
         except KeyboardInterrupt:
-            self.view.say("(stopped waiting; Curator's reply will show after your next message)")
-        self.view.finish()
+            self.view.say("(stopped waiting; Curator's reply will show here when it comes)")

@@ -62,6 +62,13 @@ class OfflineImageEncoder:
         self._labels_lock = threading.Lock()
         self._last: tuple[bytes, VisionOutput] | None = None  # describe() then embed() of the same upload
 
+    def warm_up(self) -> None:
+        """Load the CNN and the label matrix now (a few seconds), so the first upload is answered as fast as later ones."""
+        from PIL import Image
+
+        self._vision.analyse(Image.new("RGB", (RESIZE_SIZE, RESIZE_SIZE), (128, 128, 128)))
+        self.label_matrix()
+
     def describe(self, image: DownloadedImage) -> ImageDescription:
         """The most likely ImageNet labels as a caption ("" when none is confident) and the OCR text."""
         seen = self._see(image)

@@ -29,7 +29,7 @@ def build_image_generator(settings: Settings, client: genai.Client | None = None
     if catalog is None:
         from bot.providers.models import ModelCatalog
 
-        catalog = ModelCatalog(client)
+        catalog = ModelCatalog(client, settings.google_connect_timeout_s)
     if is_imagen_model(settings.image_model):
         from bot.imaging.imagen import ImagenGenerator
 

@@ -139,6 +139,10 @@ class Manifest:
                                     (len(prefix), prefix)).fetchall()
         return {row[0] for row in rows}
 
+    def files_known(self, base: str) -> int:
+        """How many files were ever ingested into `base`: those its spaces hold, else those under its roots."""
+        return len(self.sources_of_base(base)) or len(self.roots(base))
+
     def term_files(self, collection: str, terms: Iterable[str]) -> dict[str, int]:
         """How many files of `collection` use each of `terms` (terms no file uses are left out)."""
         wanted = sorted(set(terms))

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import uuid
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from bot.kb import sparse
+from bot.kb.spaces import missing_space_message, parse_space
 from bot.providers.base import Passage, Vector
 
 if TYPE_CHECKING:
@@ -61,14 +62,20 @@ class ChunkRecord:
 
 
 class ChunkStore:
-    """Reads and writes one knowledge base (`base`) in the collection of one embedding space."""
+    """Reads and writes one knowledge base (`base`) in the collection of one embedding space.
 
-    def __init__(self, client: QdrantClient, base: str, model_id: str, dimension: int) -> None:
+    `files_known` counts the files the manifest says were ingested into any space of `base`, so a space that
+    was never built can offer `curator reindex`.
+    """
+
+    def __init__(self, client: QdrantClient, base: str, model_id: str, dimension: int,
+                 files_known: Callable[[], int] | None = None) -> None:
         self._client = client
         self.base = base
         self.model_id = model_id
         self.dimension = dimension
         self.name = collection_name(base, model_id, dimension)
+        self._files_known = files_known
 
     @property
     def client(self) -> QdrantClient:
@@ -166,20 +173,26 @@ class ChunkStore:
             )
         return [_passage(point.payload or {}, point.score) for point in response.points]
 
+    def summary(self) -> str:
+        """The truth about this knowledge base in one line: what it holds, or what to do before it can answer."""
+        try:
+            self.check_ready()
+        except KnowledgeBaseError as exc:
+            return f"{exc} Until then Curator can't answer questions."
+        chunks = self.count()
+        if not chunks:
+            return (f"The knowledge base '{self.base}' holds no chunks yet, so Curator can't answer questions. "
+                    "Add documents with `curator ingest PATH` (e.g. examples/kb).")
+        return f"Knowledge base '{self.base}': {chunks} chunks in {self.name}."
+
     def check_ready(self) -> None:
-        """Raise a KnowledgeBaseError that says what to do when this space has not been ingested."""
+        """Raise a KnowledgeBaseError that says what to do when this space has not been built."""
         if self.exists():
             return
-        others = [c.name for c in self._client.get_collections().collections if c.name.startswith(f"{self.base}__")]
-        if others:
-            built_with = ", ".join(_describe(name) for name in sorted(others))
-            raise KnowledgeBaseError(
-                f"The knowledge base '{self.base}' was built with {built_with}, but Curator is now configured "
-                f"for {self.model_id} ({self.dimension}-d). Vectors of different embedding spaces can't be mixed: "
-                f"rebuild this one from the files already ingested with `curator reindex`, or set "
-                f"EMBEDDING_MODEL/EMBEDDING_DIM back."
-            )
-        raise KnowledgeBaseError(f"The knowledge base '{self.base}' is empty. Add documents with `curator ingest PATH`.")
+        names = sorted(c.name for c in self._client.get_collections().collections if c.name.startswith(f"{self.base}__"))
+        others = [space for space in map(parse_space, names) if space is not None]
+        known = self._files_known() if self._files_known else 0
+        raise KnowledgeBaseError(missing_space_message(self.base, self.model_id, self.dimension, others, known))
 
 
 def _payload(record: ChunkRecord) -> dict[str, Any]:
@@ -207,8 +220,3 @@ def _passage(payload: dict[str, Any], score: float) -> Passage:
         score=float(score),
         modality=payload.get("modality", "text"),
     )
-
-
-def _describe(name: str) -> str:
-    parts = name.split("__")
-    return f"{parts[1]} ({parts[2]}-d)" if len(parts) == 3 else name

@@ -50,7 +50,7 @@ def build_providers(settings: Settings, vocabulary: TermStats | None = None) -> 
         from bot.providers.models import ModelCatalog
 
         client = build_genai_client(settings)
-        models = ModelCatalog(client)
+        models = ModelCatalog(client, settings.google_connect_timeout_s)
         return Providers(
             embedder=GeminiEmbedder(client, settings.embedding_model, settings.embedding_dim, models),
             answerer=GeminiAnswerer(client, settings.answer_model, models),
@@ -61,5 +61,5 @@ def build_providers(settings: Settings, vocabulary: TermStats | None = None) -> 
     from bot.providers.extractive_answerer import ExtractiveAnswerer
     from bot.providers.local_embedder import LocalEmbedder
 
-    embedder = LocalEmbedder()
+    embedder = LocalEmbedder(cache_dir=settings.curator_cache_dir)
     return Providers(embedder=embedder, answerer=ExtractiveAnswerer(embedder, vocabulary), local=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from bot.providers.base import ModelNotFound, ProviderError, ProviderUnavailable
 
@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from bot.config import Settings
 
 RETRYABLE_STATUS = [408, 429, 500, 502, 503, 504]
+GEMINI_API_URL = "https://generativelanguage.googleapis.com/"
+NETWORK_ADVICE = ("Check this machine's network, proxy (HTTPS_PROXY) and firewall, and GOOGLE_GEMINI_BASE_URL if "
+                  "set; `curator doctor` tests the connection.")
 
 
 def build_genai_client(settings: Settings) -> genai.Client:
@@ -35,6 +38,8 @@ def build_genai_client(settings: Settings) -> genai.Client:
         api_version=settings.api_version,  # genai 3 defaults to v1, which lacks fields Curator sends
         timeout=int(settings.google_timeout_s * 1000),  # genai takes milliseconds
         retry_options=retry,
+        # genai applies one timeout to connect and read; an unreachable host must fail in seconds, not minutes.
+        client_args={"event_hooks": {"request": [connect_within(settings.google_connect_timeout_s)]}},
     )
     if settings.google_genai_use_vertexai:
         return genai.Client(
@@ -47,10 +52,37 @@ def build_genai_client(settings: Settings) -> genai.Client:
     return genai.Client(api_key=settings.gemini_api_key.get_secret_value(), http_options=http_options)
 
 
+def connect_within(seconds: float) -> Callable[[Any], None]:
+    """An httpx request hook capping the connect timeout of every request at `seconds` (reads keep theirs)."""
+
+    def cap(request: Any) -> None:
+        timeout = dict(request.extensions.get("timeout") or {})
+        current = timeout.get("connect")
+        timeout["connect"] = seconds if current is None else min(current, seconds)
+        request.extensions["timeout"] = timeout
+
+    return cap
+
+
+def lookup_options(settings_timeout_s: float) -> dict:
+    """Per-call http_options for model lookups: one attempt, done within the connect timeout."""
+    return {"timeout": max(1, int(settings_timeout_s * 1000)), "retry_options": {"attempts": 1}}
+
+
+def google_endpoint(settings: Settings) -> str:
+    """The base URL and API version Google calls go to, for messages (no credentials in it)."""
+    if settings.google_genai_use_vertexai and not settings.google_gemini_base_url:
+        location = settings.google_cloud_location
+        host = "aiplatform.googleapis.com" if location == "global" else f"{location}-aiplatform.googleapis.com"
+        return f"https://{host}/{settings.api_version}"
+    return f"{(settings.google_gemini_base_url or GEMINI_API_URL).rstrip('/')}/{settings.api_version}"
+
+
 def _transport_errors() -> tuple[type[BaseException], ...]:
     import httpx
+    from google.auth.exceptions import TransportError
 
-    errors: list[type[BaseException]] = [httpx.HTTPError]
+    errors: list[type[BaseException]] = [httpx.HTTPError, TransportError]
     with contextlib.suppress(ImportError):
         import httpx2
 
@@ -68,8 +100,30 @@ def google_errors(what: str, model: str) -> Iterator[None]:
     except errors.APIError as exc:
         raise _from_api_error(exc, what, model) from exc
     except _transport_errors() as exc:
-        problem = "timed out" if "Timeout" in type(exc).__name__ else f"could not reach Google ({type(exc).__name__})"
-        raise ProviderUnavailable(f"{what} failed: {problem}, even after retries. Try again in a minute.") from exc
+        raise ProviderUnavailable(unreachable_message(what, exc)) from exc
+
+
+def unreachable_message(what: str, exc: BaseException) -> str:
+    """One line for a network failure: which endpoint, what happened, what to check."""
+    kind, url = type(exc).__name__, _request_url(exc)
+    where = f"Google at {url}" if url else "Google"
+    if "Connect" in kind or "Transport" in kind:
+        problem = f"could not connect to {where} ({kind})"
+    elif "Timeout" in kind:
+        problem = (f"{where} did not answer in time ({kind}; GOOGLE_TIMEOUT_S per request, "
+                   "GOOGLE_CONNECT_TIMEOUT_S for model lookups)")
+    else:
+        problem = f"the connection to {where} failed ({kind})"
+    return f"{what} failed: {problem}. {NETWORK_ADVICE}"
+
+
+def _request_url(exc: BaseException) -> str:
+    """The URL the failed request went to, without its query (never a key)."""
+    try:
+        url = exc.request.url  # type: ignore[attr-defined]  # httpx errors carry their request
+    except (AttributeError, RuntimeError):
+        return ""
+    return f"{url.scheme}://{url.netloc.decode() if isinstance(url.netloc, bytes) else url.netloc}{url.path}"
 
 
 def _from_api_error(exc: Exception, what: str, model: str) -> ProviderError:

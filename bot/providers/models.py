@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
 from bot.providers.base import ModelNotFound
-from bot.providers.google_client import google_errors
+from bot.providers.google_client import google_errors, lookup_options
 
 if TYPE_CHECKING:
     from google import genai
@@ -43,10 +43,15 @@ def can(name: str, actions: Iterable[str], capability: Capability) -> bool:
 
 
 class ModelCatalog:
-    """What this account's Google client can use, looked up once per model and remembered."""
+    """What this account's Google client can use, looked up once per model and remembered.
 
-    def __init__(self, client: genai.Client) -> None:
+    A lookup is the first Google call of every process, so it gets one attempt within `lookup_timeout_s`
+    (GOOGLE_CONNECT_TIMEOUT_S): an unreachable or hanging Google is reported in seconds, naming the endpoint.
+    """
+
+    def __init__(self, client: genai.Client, lookup_timeout_s: float = 5.0) -> None:
         self._client = client
+        self._options = lookup_options(lookup_timeout_s)
         self._lock = threading.Lock()
         self._checked: dict[str, str | None] = {}  # model -> None (available) or why it is not
 
@@ -85,7 +90,7 @@ class ModelCatalog:
 
         found: list[str] = []
         with google_errors("Listing models", "models.list"):
-            pager = self._client.models.list(config=types.ListModelsConfig(page_size=100))
+            pager = self._client.models.list(config=types.ListModelsConfig(page_size=100, http_options=self._options))
             for index, listed in enumerate(pager):  # genai fetches the next page as it is reached
                 if index >= MAX_SCANNED:
                     break
@@ -97,7 +102,7 @@ class ModelCatalog:
     def _look_up(self, model: str, capability: Capability, setting: str) -> str | None:
         try:
             with google_errors("Checking the model", model):
-                self._client.models.get(model=model)
+                self._client.models.get(model=model, config={"http_options": self._options})
         except ModelNotFound:
             return self.retired_message(model, capability, setting)
         return None
