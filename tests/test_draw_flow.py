@@ -135,8 +135,8 @@ def test_the_daily_quota_is_enforced_and_failed_drawings_give_it_back(slack, tmp
 
 
 def test_with_a_concurrency_limit_drawings_wait_in_line_and_all_arrive(slack, tmp_path, sample_kb):
-    generator = ScriptedGenerator(delay=0.6)
-    app, _ = build(slack, tmp_path, sample_kb, generator, IMAGE_CONCURRENCY=1)
+    generator = ScriptedGenerator(delay=1.5)  # longer than Slack's one post per second per channel, so that the
+    app, _ = build(slack, tmp_path, sample_kb, generator, IMAGE_CONCURRENCY=1)  # third placeholder shows its place
     events = [slack.user_message(f"draw a boat number {i}") for i in range(3)]
     threads = [threading.Thread(target=dispatch, args=(app, e)) for e in events]
     for thread in threads:

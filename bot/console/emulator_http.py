@@ -48,6 +48,7 @@ class ApiCall:
     headers: dict[str, str]  # lower-case names
     response: dict[str, Any] = field(default_factory=dict)
     status: int = 200
+    at: float = 0.0  # the emulator's clock when it answered
 
 
 @dataclass
@@ -79,7 +80,7 @@ def web_api(emulator: SlackEmulator, method: str, query: str, headers: dict[str,
         else:
             response = _answer(emulator, method, params, token, bad_body, extra)
             status = 429 if "Retry-After" in extra else 200
-        emulator._calls.append(ApiCall(method, copy.deepcopy(params), headers, response, status))
+        emulator._calls.append(ApiCall(method, copy.deepcopy(params), headers, response, status, emulator.clock.now()))
     return Reply(status, "application/json; charset=utf-8", json.dumps(response).encode(), extra)
 
 
