@@ -50,8 +50,9 @@ def knowledge_base(settings: Settings, work: Path, answerer) -> KnowledgeBase:
     Ingestor(store, embedder, manifest, 50_000_000).run([SAMPLE_KB])
     providers = Providers(embedder, answerer, local=True)
     images = ImageIndex(store, OfflineImageEncoder(embedder))  # no image is sent: the CNN never loads
-    return KnowledgeBase(settings, providers, store, manifest, AskService(store, embedder, answerer), images,
-                         OFFLINE_TUNING)
+    kb = KnowledgeBase(settings, providers, store, manifest, AskService(store, embedder, answerer))
+    kb.__dict__["_image_side"] = (images, OFFLINE_TUNING)  # the cached image side, without a model to load
+    return kb
 
 
 def bot_for(api_url: str, token: str, work: Path, answerer, workers: int = 128, paced: bool = True):

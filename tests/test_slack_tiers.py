@@ -85,7 +85,7 @@ def test_tighter_limits_than_the_bot_knows_cost_retries_but_no_answer(tmp_path, 
 
 
 def test_each_workspace_of_an_org_wide_install_has_its_own_tiers(fast_slack, tmp_path, sample_kb):
-    rates = {"chat.postMessage": (Rate(6, 1),)}  # one answer now, then one per 10 clock s (1 s real)
+    rates = {"chat.postMessage": (Rate(2, 1),)}  # one answer now, then one per 30 clock s (3 s real)
     app, _ = app_for(fast_slack, tmp_path, sample_kb, ScriptedAnswerer(), rates=rates)
     first = ask_at_once(fast_slack, app, 2, team="TALPHA", prefix="UA")
     other = ask_at_once(fast_slack, app, 1, team="TBETA", prefix="UB")

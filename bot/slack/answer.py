@@ -41,7 +41,7 @@ from bot.slack.stop import StopSignal
 
 log = logging.getLogger(__name__)
 
-PARTIAL_POST_AFTER_S = 4.0
+PARTIAL_POST_AFTER_S = 2.0
 FLUSH_MIN_S, FLUSH_PER_STREAM_S, FLUSH_CHARS = 1.5, 0.6, 1_000
 UPDATE_EVERY_S = 5.0  # a posted answer still being written is updated at most this often (chat.update: Tier 3)
 STOPPED = "_Stopped._"
@@ -55,10 +55,12 @@ def late_note(deadline_s: float) -> str:
             "here. Ask again, or ask about one thing at a time._")
 
 
-def _update_room(team: str, pace: Pacer) -> bool:
-    """Whether one more answer may be shown in part now: each needs a chat.update (Tier 3) to be finished,
-    so no more are left open than that tier's burst can finish at once."""
-    return pace.holding(team, "chat.update") < pace.burst(team, "chat.update")
+def _room(team: str, pace: Pacer, finisher: str) -> bool:
+    """Whether one more answer may be left open (a stream, or a post shown in part) that needs a call to
+    `finisher` to be finished: no more are open than that method's bucket could finish at once now, so
+    answers written at the same moment are not kept waiting for stopStream's Tier 2 or chat.update's Tier 3
+    (the rest appear whole, by chat.postMessage, when written)."""
+    return pace.holding(team, finisher) < pace.calls_left(team, finisher)
 
 
 def _update_every(team: str, pace: Pacer) -> float:
@@ -88,6 +90,7 @@ class AnswerJob(Job):
         self.session = ""  # "", "opening", "open", "closed" or "unavailable"
         self.retry_at: float | None = None
         self.can_stream, self.note_handed, self.sending = True, False, ""
+        self.opening = ""  # while its first call is in flight: the method its message will need to finish
 
     # the worker's side (with the pacer's lock held)
 
@@ -139,7 +142,7 @@ class AnswerJob(Job):
     def holds(self) -> str:
         if self.mode == STREAM:
             return "chat.stopStream"
-        return "chat.update" if self.mode in (POSTED, CLOSED) else ""
+        return "chat.update" if self.mode in (POSTED, CLOSED) else self.opening
 
     def _create(self, now: float, pace: Pacer, urgent: bool) -> Call | None:
         if not self.text.strip() and not self.final:
@@ -147,14 +150,16 @@ class AnswerJob(Job):
         if self.final and not (self.text + self.note).strip():
             self.created = self.finished = True  # interrupted before a word: the error message says why
             return None
-        can_stream = self.can_stream and pace.available(self.team, "chat.startStream")
+        self.opening = ""  # an earlier attempt to open the message ended (a 429): it holds nothing yet
+        can_stream = (self.can_stream and pace.available(self.team, "chat.startStream")
+                      and _room(self.team, pace, "chat.stopStream"))
         whole = self.final and len(markdown_to_mrkdwn(self._body())) <= SECTION_TEXT_LIMIT
         if self.final and (whole or not can_stream):
             return self._post(final=True, urgent=urgent)
         if can_stream:
-            return self._start(urgent)
-        if now - (self.first_text_at or now) >= PARTIAL_POST_AFTER_S and _update_room(self.team, pace):
-            return self._post(final=False, urgent=urgent)
+            return self._start(pace, urgent)
+        if now - (self.first_text_at or now) >= PARTIAL_POST_AFTER_S and _room(self.team, pace, "chat.update"):
+            return self._post(final=False, urgent=urgent, pace=pace)
         self.retry_at = now + 0.5  # look again soon: a startStream may free up
         return None
 
@@ -173,15 +178,20 @@ class AnswerJob(Job):
         self.sending = self.text[self.handed:] + note
         self.handed, self.note_handed = len(self.text), True
 
-    def _start(self, urgent: bool) -> Call:
+    def _start(self, pace: Pacer, urgent: bool) -> Call:
         t = self.target
         if self.stream is None:
             self.stream = t.client.chat_stream(channel=t.channel, thread_ts=t.thread_ts, buffer_size=10**9,
                                                recipient_team_id=t.team or None, recipient_user_id=t.user or None)
         stream = self.stream
         return Call("chat.startStream", t.channel, URGENT if urgent else FIRST_TEXT,
-                    lambda: stream.append(markdown_text=self.sending, chunks=[]), begin=self._take_chunk,
-                    done=self._started, failed=self._no_stream, age=self.started)
+                    lambda: stream.append(markdown_text=self.sending, chunks=[]), begin=self._open_stream,
+                    done=self._started, failed=self._no_stream, age=self.started,
+                    allowed=lambda: _room(self.team, pace, "chat.stopStream"))
+
+    def _open_stream(self) -> None:
+        self.opening = "chat.stopStream"
+        self._take_chunk()
 
     def _started(self, _: Any) -> None:
         self.mode, self.created = STREAM, True
@@ -260,14 +270,18 @@ class AnswerJob(Job):
             first += " …"
         return first, _section(first) + (self.blocks if final and not rest else []), rest
 
-    def _post(self, final: bool, urgent: bool) -> Call:
+    def _post(self, final: bool, urgent: bool, pace: Pacer | None = None) -> Call:
         t = self.target
         text, blocks, rest = self._parts(final)
-        shown = len(self.text)
+        shown, partial = len(self.text), pace is not None
         return Call("chat.postMessage", t.channel, URGENT if urgent else FIRST_TEXT, lambda: t.client.chat_postMessage(
             channel=t.channel, thread_ts=t.thread_ts, text=text, blocks=blocks, unfurl_links=False,
             unfurl_media=False), done=lambda r: self._posted(r, shown, final, rest), failed=self._lost,
-            age=self.started)
+            age=self.started, begin=lambda: self._opening("chat.update" if partial else ""),
+            allowed=lambda: not partial or _room(self.team, pace, "chat.update"))
+
+    def _opening(self, finisher: str) -> None:
+        self.opening = finisher
 
     def _posted(self, response: Any, shown: int, final: bool, rest: list[str]) -> None:
         self.ts, self.created, self.shown = response["ts"], True, shown

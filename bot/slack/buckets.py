@@ -30,6 +30,11 @@ class TokenBucket:
         refill = 0.0 if self.tokens >= 1 else (1 - self.tokens) * 60 / self.per_minute
         return max(now + refill, self.blocked_until)
 
+    def left(self, now: float) -> float:
+        """How many calls could be made at once now."""
+        self._refill(now)
+        return 0.0 if self.blocked_until > now else self.tokens
+
     def take(self, now: float) -> bool:
         """Spend one call if one may be made now."""
         if self.ready_at(now) > now:

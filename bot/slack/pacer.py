@@ -48,6 +48,7 @@ class Call:
     failed: Callable[[Exception], None] = lambda _: None
     age: float = 0.0  # among equal priorities the oldest goes first
     also: tuple[str, ...] = ()  # further methods the call spends (an upload's several calls)
+    allowed: Callable[[], bool] = lambda: True  # asked again just before sending, after the calls chosen before
 
 
 @dataclass(eq=False)
@@ -156,9 +157,10 @@ class Pacer:
         """How many open messages of the workspace wait for a call to `method` to be finished (lock held)."""
         return sum(1 for job in self._jobs if job.team == team and job.holds() == method)
 
-    def burst(self, team: str, method: str, channel: str = "") -> int:
-        """The fewest calls to `method` the pacer lets go at once (lock held)."""
-        return int(min((b.burst for b in self._buckets_of(team, method, channel)), default=1))
+    def calls_left(self, team: str, method: str, channel: str = "") -> int:
+        """How many calls to `method` could go at once right now (lock held)."""
+        now = self.clock.now()
+        return int(min((b.left(now) for b in self._buckets_of(team, method, channel)), default=1))
 
     def per_minute(self, team: str, method: str, channel: str = "") -> float:
         """The pace the pacer keeps for `method` (lock held)."""
@@ -206,6 +208,8 @@ class Pacer:
         for job, call in wanted:
             if not self._free:
                 break
+            if not call.allowed():
+                continue  # an earlier call of this round took its room: the job is asked again
             buckets = [b for m in (call.method, *call.also) for b in self._buckets_of(job.team, m, call.channel)]
             ready = max((b.ready_at(now) for b in buckets), default=now)
             if ready > now:
