@@ -21,10 +21,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.chat_stream import ChatStream
 
-from bot.slack.format import markdown_to_mrkdwn, split_text
+from bot.slack.answer_posts import CLOSED, DONE, NEW, POSTED, STREAM, PostedAnswer, room
+from bot.slack.format import markdown_to_mrkdwn
 from bot.slack.jobs import Target, slack_error
 from bot.slack.limits import MARKDOWN_TEXT_LIMIT, SECTION_TEXT_LIMIT
 from bot.slack.pacer import (
@@ -43,10 +43,8 @@ log = logging.getLogger(__name__)
 
 PARTIAL_POST_AFTER_S = 2.0
 FLUSH_MIN_S, FLUSH_PER_STREAM_S, FLUSH_CHARS = 1.5, 0.6, 1_000
-UPDATE_EVERY_S = 5.0  # a posted answer still being written is updated at most this often (chat.update: Tier 3)
 STOPPED = "_Stopped._"
 CLOSED_STREAM = ("message_not_in_streaming_state", "stopped_by_user")
-NEW, STREAM, POSTED, CLOSED, DONE = "new", "stream", "posted", "closed", "done"
 
 
 def late_note(deadline_s: float) -> str:
@@ -55,25 +53,7 @@ def late_note(deadline_s: float) -> str:
             "here. Ask again, or ask about one thing at a time._")
 
 
-def _room(team: str, pace: Pacer, finisher: str) -> bool:
-    """Whether one more answer may be left open (a stream, or a post shown in part) that needs a call to
-    `finisher` to be finished: no more are open than that method's bucket could finish at once now, so
-    answers written at the same moment are not kept waiting for stopStream's Tier 2 or chat.update's Tier 3
-    (the rest appear whole, by chat.postMessage, when written)."""
-    return pace.holding(team, finisher) < pace.calls_left(team, finisher)
-
-
-def _update_every(team: str, pace: Pacer) -> float:
-    """How often an answer shown in part is brought up to date: the open ones share half of chat.update's
-    pace, the other half is kept for finishing them."""
-    return max(UPDATE_EVERY_S, pace.holding(team, "chat.update") * 120 / pace.per_minute(team, "chat.update"))
-
-
-def _section(text: str) -> list[dict]:
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": text}}] if text else []
-
-
-class AnswerJob(Job):
+class AnswerJob(PostedAnswer):
     """One answer being written by a worker and delivered by the pacer."""
 
     def __init__(self, target: Target, previous: Job | None, signal: StopSignal, *, now: float,
@@ -152,13 +132,13 @@ class AnswerJob(Job):
             return None
         self.opening = ""  # an earlier attempt to open the message ended (a 429): it holds nothing yet
         can_stream = (self.can_stream and pace.available(self.team, "chat.startStream")
-                      and _room(self.team, pace, "chat.stopStream"))
+                      and room(self.team, pace, "chat.stopStream"))
         whole = self.final and len(markdown_to_mrkdwn(self._body())) <= SECTION_TEXT_LIMIT
         if self.final and (whole or not can_stream):
             return self._post(final=True, urgent=urgent)
         if can_stream:
             return self._start(pace, urgent)
-        if now - (self.first_text_at or now) >= PARTIAL_POST_AFTER_S and _room(self.team, pace, "chat.update"):
+        if now - (self.first_text_at or now) >= PARTIAL_POST_AFTER_S and room(self.team, pace, "chat.update"):
             return self._post(final=False, urgent=urgent, pace=pace)
         self.retry_at = now + 0.5  # look again soon: a startStream may free up
         return None
@@ -187,7 +167,7 @@ class AnswerJob(Job):
         return Call("chat.startStream", t.channel, URGENT if urgent else FIRST_TEXT,
                     lambda: stream.append(markdown_text=self.sending, chunks=[]), begin=self._open_stream,
                     done=self._started, failed=self._no_stream, age=self.started,
-                    allowed=lambda: _room(self.team, pace, "chat.stopStream"))
+                    allowed=lambda: room(self.team, pace, "chat.stopStream"))
 
     def _open_stream(self) -> None:
         self.opening = "chat.stopStream"
@@ -261,67 +241,3 @@ class AnswerJob(Job):
 
     def _end(self) -> None:
         self.session, self.mode, self.finished, self.created = "closed", DONE, True, True
-
-    def _parts(self, final: bool) -> tuple[str, list[dict], list[str]]:
-        """The first message's text and blocks, and the parts that follow as further messages."""
-        parts = split_text(markdown_to_mrkdwn(self._body() if final else self.text)) or [""]
-        first, rest = parts[0], parts[1:] if final else []
-        if not final:
-            first += " …"
-        return first, _section(first) + (self.blocks if final and not rest else []), rest
-
-    def _post(self, final: bool, urgent: bool, pace: Pacer | None = None) -> Call:
-        t = self.target
-        text, blocks, rest = self._parts(final)
-        shown, partial = len(self.text), pace is not None
-        return Call("chat.postMessage", t.channel, URGENT if urgent else FIRST_TEXT, lambda: t.client.chat_postMessage(
-            channel=t.channel, thread_ts=t.thread_ts, text=text, blocks=blocks, unfurl_links=False,
-            unfurl_media=False), done=lambda r: self._posted(r, shown, final, rest), failed=self._lost,
-            age=self.started, begin=lambda: self._opening("chat.update" if partial else ""),
-            allowed=lambda: not partial or _room(self.team, pace, "chat.update"))
-
-    def _opening(self, finisher: str) -> None:
-        self.opening = finisher
-
-    def _posted(self, response: Any, shown: int, final: bool, rest: list[str]) -> None:
-        self.ts, self.created, self.shown = response["ts"], True, shown
-        self.mode = DONE if final else POSTED
-        self.rest = rest
-        self.finished = final and not rest and self.session != "open"
-
-    def _update(self, now: float, pace: Pacer, urgent: bool) -> Call | None:
-        t = self.target
-        every = _update_every(self.team, pace)
-        if not self.final and (self.mode == CLOSED or len(self.text) == self.shown or now - self.last_flush < every):
-            self.retry_at = self.last_flush + every if self.mode == POSTED else None
-            return None
-        text, blocks, rest = self._parts(self.final)
-        shown, final = len(self.text), self.final
-        return Call("chat.update", t.channel, (URGENT if urgent else FINISH) if final else PROGRESS,
-                    lambda: t.client.chat_update(channel=t.channel, ts=self.ts, text=text, blocks=blocks),
-                    done=lambda _: self._updated(now, shown, final, rest), failed=self._lost, age=self.started)
-
-    def _updated(self, now: float, shown: int, final: bool, rest: list[str]) -> None:
-        self.shown, self.last_flush = shown, now
-        if final:
-            self.mode, self.rest = DONE, rest
-            self.finished = not rest and self.session != "open"
-
-    def _post_rest(self) -> Call:
-        t = self.target
-        part, last = self.rest[0], len(self.rest) == 1
-        blocks = _section(part) + (self.blocks if last else [])
-        return Call("chat.postMessage", t.channel, FINISH, lambda: t.client.chat_postMessage(
-            channel=t.channel, thread_ts=t.thread_ts, text=part, blocks=blocks, unfurl_links=False,
-            unfurl_media=False), done=lambda _: self._rest_posted(), failed=self._lost, age=self.started)
-
-    def _rest_posted(self) -> None:
-        self.rest.pop(0)
-        self.finished = not self.rest and self.session != "open"
-
-    def _lost(self, exc: Exception) -> None:
-        if isinstance(exc, SlackApiError) and slack_error(exc) == "streaming_state_conflict" and self.stream:
-            self.mode = STREAM  # still streaming after all: stop it instead
-            return
-        log.warning("could not deliver an answer in %s (%s)", self.target.channel, slack_error(exc))
-        self.created = self.finished = True
