@@ -19,7 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    ingest = commands.add_parser("ingest", help="index Markdown, text, HTML and PDF files")
+    ingest = commands.add_parser("ingest", help="index Markdown, text, HTML, PDF and image files")
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
     ingest.add_argument("--collection", metavar="NAME", help="knowledge base name (default: CURATOR_COLLECTION or 'kb')")
 

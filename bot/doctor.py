@@ -14,7 +14,16 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
-from bot.doctor_base import FAIL, OK, SKIPPED, Check, Job, attempt, first_line
+from bot.doctor_base import (
+    FAIL,
+    OK,
+    SKIPPED,
+    Check,
+    Job,
+    attempt,
+    first_line,
+    without_self_reference,
+)
 from bot.doctor_models import (
     check_answer_model,
     check_caption_model,
@@ -58,7 +67,8 @@ def run_checks(settings: Settings, client: genai.Client | None = None) -> list[C
         jobs = [Job(name, partial(check, settings, google, catalog), _google(settings))
                 for name, check in zip(MODEL_NAMES, MODEL_CHECKS, strict=True)]
         models = [job.result(deadline, budget) for job in jobs]
-    return [first, *models] + [job.result(deadline, budget) for job in services]
+    checks = [first, *models] + [job.result(deadline, budget) for job in services]
+    return [without_self_reference(check) for check in checks]
 
 
 def all_passed(checks: Sequence[Check]) -> bool:

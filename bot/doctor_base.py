@@ -4,6 +4,7 @@ probes concurrently under one deadline.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -12,6 +13,8 @@ from dataclasses import asdict, dataclass, replace
 from bot.config import Settings
 
 OK, FAIL, SKIPPED = "ok", "fail", "skipped"
+# Messages written for every command end by pointing at the doctor; inside the doctor that advice is circular.
+_SELF_REFERENCE = re.compile(r"[;,]\s*`curator doctor` (?:tests|checks) [^.;]*\.")
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,11 @@ def attempt(name: str, run: Callable[[], str], endpoint: str = "", model: str = 
         return Check(name, FAIL, str(exc), endpoint, model)
     except Exception as exc:  # noqa: BLE001 - a doctor reports, it doesn't crash
         return Check(name, FAIL, first_line(exc), endpoint, model)
+
+
+def without_self_reference(check: Check) -> Check:
+    """The check without advice to run `curator doctor`: whoever reads it is running the doctor."""
+    return replace(check, detail=_SELF_REFERENCE.sub(".", check.detail))
 
 
 def first_line(exc: BaseException) -> str:

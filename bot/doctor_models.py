@@ -79,7 +79,9 @@ def check_caption_model(settings: Settings, client: genai.Client | None, catalog
         config = types.GenerateContentConfig(response_mime_type="application/json", response_schema=schema,
                                              max_output_tokens=16)
         with google_errors("Describing the image", settings.answer_model):
-            client.models.generate_content(model=settings.answer_model, contents="Answer ok=true.", config=config)
+            response = client.models.generate_content(model=settings.answer_model, contents="Answer ok=true.",
+                                                      config=config)
+        _require_json_object(response.text, "ok")
         return "answered in JSON following a schema"
 
     return attempt(name, caption, _endpoint(settings), settings.answer_model)
@@ -159,6 +161,22 @@ def check_image_search(settings: Settings, client: genai.Client | None, catalog:
 
     model = settings.multimodal_embedding_model if kind == "vertex" else settings.embedding_model
     return attempt(name, embed, _endpoint(settings), model)
+
+
+def _require_json_object(text: str | None, field: str) -> None:
+    """Raise ProviderError unless `text` is a JSON object holding `field`, as the schema asked."""
+    import json
+
+    from bot.providers.base import ProviderError
+
+    try:
+        value = json.loads(text or "")
+    except ValueError:
+        value = None
+    if not isinstance(value, dict) or field not in value:
+        shown = " ".join((text or "").split())[:60] or "nothing"
+        raise ProviderError(f"answered, but not in the JSON its schema asked for (got: {shown}), so image captions "
+                            "would be empty; check ANSWER_MODEL and GOOGLE_API_VERSION (leave it empty)")
 
 
 def _endpoint(settings: Settings) -> str:

@@ -280,6 +280,20 @@ def test_on_a_hanging_network_every_check_reports_within_the_deadline_naming_its
         assert checks[name].status == FAIL and f"Could not reach Slack at {hang.url}/api/" in checks[name].detail
     qdrant = checks["Qdrant"]
     assert qdrant.status == FAIL and qdrant.detail.startswith(f"no answer from {hang.url} within the doctor's 2 s")
+    assert not [c.name for c in checks.values() if "curator doctor" in c.detail], "no line sends you to the doctor"
+    assert checks["Slack"].detail.endswith("and SLACK_API_URL.")
+
+
+def test_captions_are_ok_only_when_the_model_answers_in_the_json_its_schema_asked_for(fake, tmp_path):
+    settings = google_settings(fake, tmp_path)
+    assert by_name(run_checks(settings))["Image captions"].status == OK
+
+    fake.set_answer("Sure! Here is my answer: ok")  # what a model or proxy that ignores JSON mode sends
+    captions = by_name(run_checks(settings))["Image captions"]
+
+    assert captions.status == FAIL
+    assert captions.detail.startswith("answered, but not in the JSON its schema asked for (got: Sure! Here is")
+    assert "image captions would be empty" in captions.detail and "ANSWER_MODEL" in captions.detail
 
 
 def test_a_bogus_key_fails_the_credentials_check_and_no_model_is_tried(fake, tmp_path):

@@ -168,3 +168,35 @@ def test_image_output(fake):
         config=types.GenerateContentConfig(response_modalities=["IMAGE"]))
     images = [p.inline_data for p in resp.candidates[0].content.parts if p.inline_data]
     assert images[0].mime_type == "image/png" and images[0].data.startswith(b"\x89PNG")
+
+
+def test_json_mode_answers_with_a_value_of_the_schema_like_controlled_generation(fake):
+    import json
+
+    client = api_key_client(fake)
+    schema = types.Schema(type=types.Type.OBJECT, required=["kind", "text", "sure"], properties={
+        "kind": types.Schema(type=types.Type.STRING, enum=["ask", "draw"]),
+        "text": types.Schema(type=types.Type.STRING), "sure": types.Schema(type=types.Type.BOOLEAN)})
+    config = types.GenerateContentConfig(response_mime_type="application/json", response_schema=schema)
+    route = client.models.generate_content(model="gemini-3.6-flash", contents="draw a fox", config=config)
+    assert json.loads(route.text) == {"kind": "ask", "text": "", "sure": True}
+
+    picture = tiny_png()
+    fake.describe_image(picture, "A fox in the snow.")
+    caption = types.GenerateContentConfig(response_mime_type="application/json", response_schema=types.Schema(
+        type=types.Type.OBJECT, properties={"caption": types.Schema(type=types.Type.STRING)}))
+    seen = client.models.generate_content(model="gemini-3.6-flash", config=caption, contents=[
+        types.Part.from_bytes(data=picture, mime_type="image/png"), "Describe the image."])
+    assert json.loads(seen.text) == {"caption": "A fox in the snow."}
+
+    fake.set_answer("not json")  # a scripted answer still wins, to test what a model that ignores the schema does
+    assert client.models.generate_content(model="gemini-3.6-flash", contents="x", config=config).text == "not json"
+
+
+def test_the_default_answer_quotes_the_first_passage_element():
+    with FakeGemini(record_traffic=False) as fake:
+        prompt = ('Question: what is X?\n<passages>\n<passage n="1" title="Deploys">\nX is the deploy tool of the '
+                  'platform team, used for every release.\n</passage>\n<passage n="2" title="Other">\nno\n</passage>')
+        client = api_key_client(fake)
+        answer = client.models.generate_content(model="gemini-3.6-flash", contents=prompt).text
+    assert answer == "According to the passages, X is the deploy tool of the platform team, used for every [1]."

@@ -127,13 +127,15 @@ def test_describe_reads_the_json_caption_and_transcription(fake, tmp_path):
     assert "verbatim transcription" in call.texts[-1]
 
 
-@pytest.mark.parametrize("answer", ["malformed", "blocked prompt", "blocked candidate"])
-def test_describe_survives_an_unusable_answer(fake, tmp_path, caplog, answer):
+@pytest.mark.parametrize(("answer", "why"), [("malformed", "its answer was not the JSON asked for"),
+                                             ("blocked prompt", "prompt blocked: SAFETY"),
+                                             ("blocked candidate", "answer stopped: SAFETY")])
+def test_describe_survives_an_unusable_answer_and_says_why(fake, tmp_path, caplog, answer, why):
     {"malformed": lambda: fake.set_answer("Sure! It's a {broken"), "blocked prompt": fake.block_next,
      "blocked candidate": fake.block_candidate_next}[answer]()
     with caplog.at_level(logging.WARNING):
         assert gemini(fake, tmp_path).describe(IMAGE) == ImageDescription("")
-    assert "No usable description of screenshot.png" in caplog.text
+    assert f"No usable description of screenshot.png from gemini-3.6-flash ({why})" in caplog.text
 
 
 def test_describe_reports_transport_errors(fake, tmp_path):

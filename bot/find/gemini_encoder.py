@@ -90,9 +90,8 @@ class GeminiImageEncoder:
         try:
             reading = _Reading.model_validate_json(response.text or "")
         except ValidationError:
-            feedback = response.prompt_feedback.block_reason if response.prompt_feedback else None
-            log.warning("No usable description of %s from %s (block reason: %s); indexing it without one",
-                        image.name, self._caption_model, feedback)
+            log.warning("No usable description of %s from %s (%s); indexing it without one",
+                        image.name, self._caption_model, _why_unusable(response))
             return ImageDescription(caption="")
         return ImageDescription(caption=reading.caption.strip(), text=reading.text.strip())
 
@@ -144,3 +143,15 @@ class GeminiImageEncoder:
         else:
             vectors = [self._text.embed_query(t) for t in texts]
         return ImageVectors(semantic=vectors[0], visual=vectors[-1])
+
+
+def _why_unusable(response: object) -> str:
+    """Why a caption answer could not be read: the block reason Google gave, or that it was not the JSON asked for."""
+    feedback = getattr(response, "prompt_feedback", None)
+    if feedback is not None and feedback.block_reason:
+        return f"prompt blocked: {getattr(feedback.block_reason, 'name', feedback.block_reason)}"
+    for candidate in getattr(response, "candidates", None) or []:
+        reason = getattr(candidate.finish_reason, "name", candidate.finish_reason)
+        if reason and reason != "STOP":
+            return f"answer stopped: {reason}"
+    return "its answer was not the JSON asked for"

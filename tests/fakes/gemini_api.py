@@ -80,8 +80,10 @@ What google-genai 3.6 sends (seen against this fake):
     wrap each text in its own ``types.Content`` to get one vector per text.
   Streaming: ``POST ...:streamGenerateContent?alt=sse``, same body as generateContent.
 
-Default answer (no ``set_answer``): ``"According to the passages, <first 12 words after the first
-'[1]' in the user turns (or of the last user turn)> [1]."``. If ``generationConfig.
+Default answer (no ``set_answer``): ``"According to the passages, <first 12 words of the first
+``<passage …>`` element, or after the first '[1]', in the user turns (or of the last user turn)> [1]."``;
+in JSON mode (``responseMimeType`` application/json) a value of the request's schema instead
+(``structured.py``). If ``generationConfig.
 responseModalities`` contains ``IMAGE``, the answer also carries an ``inlineData`` PNG part.
 """
 
@@ -105,6 +107,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from . import gemini_models
 from .contract.validate import bad_request_details, contract, error_message
 from .images import tiny_png
+from .structured import json_answer
 
 ACCESS_TOKEN = "fake-token"
 MAX_BATCH = 100
@@ -458,9 +461,15 @@ class FakeGemini:
             return self.answer(body)
         if self.answer is not None:
             return self.answer
+        structured = json_answer(body, self._image_captions)
+        if structured is not None:
+            return structured
         user_turns = [c for c in body.get("contents") or [] if c.get("role", "user") == "user"]
         joined = "\n".join(t for c in user_turns for t in _texts(c))
-        if "[1]" in joined:
+        passage = re.search(r"<passage\b[^>]*>(.*?)</passage>", joined, re.DOTALL)
+        if passage:
+            source = passage.group(1)
+        elif "[1]" in joined:
             source = joined.split("[1]", 1)[1].split("[2]", 1)[0]
         else:
             source = " ".join(_texts(user_turns[-1:]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from typing import Self
 
 
@@ -13,6 +14,7 @@ class HangingServer:
     def __init__(self) -> None:
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._held: list[socket.socket] = []
+        self.accepted_at: list[float] = []  # time.monotonic() of each accepted connection
         self._stopped = threading.Event()
         self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
         self._thread = threading.Thread(target=self._accept, name="hanging-server", daemon=True)
@@ -38,4 +40,5 @@ class HangingServer:
                 connection, _ = self._listener.accept()
             except OSError:  # closed by __exit__
                 return
+            self.accepted_at.append(time.monotonic())
             self._held.append(connection)
