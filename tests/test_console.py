@@ -80,8 +80,9 @@ def test_a_question_gets_an_answer_with_citations_and_numbered_feedback_buttons(
 def test_follow_ups_stay_in_the_thread_and_new_starts_another(slack, bot):
     answerer = ScriptedAnswerer(["Turn on TCP fallback [1]."])
     app, _ = bot(answerer)
-    chat(app, slack, QUESTION, "and on a Mac?", "/new", "What is the per diem in London?")
+    out = chat(app, slack, QUESTION, "and on a Mac?", "/new", "What is the per diem in London?")
 
+    assert out.count("Curator is searching the knowledge base…") == 3, "the follow-up shows its status too"
     first, second = user_posts(slack)
     assert [m.text for m in user_posts(slack, first.ts)] == ["and on a Mac?"]
     assert len(bot_replies(slack, "DALICE", first.ts)) == 2

@@ -130,8 +130,9 @@ def set_status(ws: Workspace, p: dict) -> dict:
     if not thread_ts or "status" not in p:
         raise SlackError("invalid_arguments")
     if p["status"]:
+        if ws.statuses.get((channel, thread_ts)) != p["status"]:  # the status it already shows is not shown anew
+            ws.status_history.setdefault((channel, thread_ts), []).append(p["status"])
         ws.statuses[(channel, thread_ts)] = p["status"]
-        ws.status_history.setdefault((channel, thread_ts), []).append(p["status"])
     else:
         ws.statuses.pop((channel, thread_ts), None)
     return {}

@@ -121,10 +121,8 @@ class Transcript:
 
     def _show_status(self, thread_ts: str) -> None:
         history = self.emulator.thread_status_history(self.channel, thread_ts)
-        seen = self._statuses_shown.get(thread_ts, 0)
-        for index in range(seen, len(history)):
-            if index == 0 or history[index] != history[index - 1]:  # a status set again is not news
-                self.say(Text("Curator ", style="dim").append_text(render_inline(history[index], "dim italic")))
+        for shown in history[self._statuses_shown.get(thread_ts, 0):]:
+            self.say(Text("Curator ", style="dim").append_text(render_inline(shown, "dim italic")))
         self._statuses_shown[thread_ts] = len(history)
         status = self.emulator.thread_status(self.channel, thread_ts)
         if status:
