@@ -11,14 +11,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot.conversation import ThreadReader, thread_history, thread_images
 from bot.draw.params import USAGE as DRAW_USAGE
-from bot.draw.params import DrawParamError, parse_draw, refers_to_images
+from bot.draw.params import parse_draw, refers_to_images
 from bot.draw.progress import Footer
-from bot.errors import ProviderError
-from bot.find.download import DownloadError
+from bot.errors import UserError
 from bot.find.flow import FindFlow
-from bot.kb.ask import AnswerStream, InvalidQuestion
-from bot.kb.images import UnsupportedFile
-from bot.kb.stores.qdrant import KnowledgeBaseError
+from bot.kb.ask import AnswerStream
 from bot.offers import Click, Offers
 from bot.routing.router import Decision, Kind, Thread, is_question
 from bot.services import Services
@@ -31,7 +28,7 @@ from bot.slack.blocks import (
 )
 from bot.slack.message import IncomingMessage
 from bot.slack.reply import ThreadReply
-from bot.state.drawings import Drawing
+from bot.state.base import Drawing
 from bot.types import GeneratedImage
 
 log = logging.getLogger(__name__)
@@ -63,8 +60,7 @@ class Curator:
                             outbox=self.services.outbox)
         try:
             self._serve(decision, message, reply, drawing, footer, bot_user_id)
-        except (InvalidQuestion, DrawParamError, KnowledgeBaseError, ProviderError, UnsupportedFile,
-                DownloadError) as exc:
+        except UserError as exc:
             reply.error(str(exc))
         except Exception:
             error_id = uuid.uuid4().hex[:8]

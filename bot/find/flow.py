@@ -12,15 +12,16 @@ from urllib.parse import urlsplit
 from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
+from bot.errors import UserError
 from bot.find.base import ImageDescription
 from bot.find.blocks import SUPPORTED_HINT, image_uploads, result_message
-from bot.find.download import SLACK_FILE_HOSTS, DownloadError, SlackFileDownloader
+from bot.find.download import SLACK_FILE_HOSTS, SlackFileDownloader
 from bot.find.service import FindResult, FindService
 from bot.kb.ask import AnswerStream
 from bot.kb.images import FORMATS, DownloadedImage, UnsupportedFile
 from bot.slack.format import escape
 from bot.slack.reply import ThreadReply
-from bot.state.drawings import DrawingRecords
+from bot.state.base import DrawingLedger
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class FindFlow:
     settings: Settings
     service: FindService
     post_answer: Callable[[ThreadReply, str, AnswerStream], None]  # as Ask posts: sources, feedback buttons
-    drawings: DrawingRecords  # where a generated image was drawn, to link a duplicate of it
+    drawings: DrawingLedger  # where a generated image was drawn, to link a duplicate of it
 
     def text(self, reply: ThreadReply, query: str) -> None:
         """`find …` / `/find …`: documents and images matching words."""
@@ -57,7 +58,7 @@ class FindFlow:
         for file in files[:cap]:
             try:
                 image = _fetch(downloader, file)
-            except (UnsupportedFile, DownloadError) as exc:
+            except UserError as exc:
                 problems.append(str(exc))
                 continue
             result = self.service.find_image(image, text=words)
@@ -75,7 +76,7 @@ class FindFlow:
         for file in files:
             try:
                 images.append(_fetch(downloader, file))
-            except (UnsupportedFile, DownloadError) as exc:
+            except UserError as exc:
                 problems.append(exc)
         if problems and not images:
             raise problems[0]
