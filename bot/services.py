@@ -22,6 +22,7 @@ from bot.providers.factory import Providers, build_providers, embedding_space
 from bot.routing.factory import build_router
 from bot.routing.router import Router
 from bot.slack.outbox import Outbox
+from bot.slack.web import SlackWebs
 from bot.state.base import BotState, DrawingLedger, DrawSlots
 from bot.state.open import open_bot_state, open_drawings
 from bot.state.slots import DrawQueue
@@ -116,6 +117,7 @@ class Services:
     draw: DrawService
     router: Router
     outbox: Outbox
+    web: SlackWebs  # permalinks, files.info and the file downloader, per bot token
 
     def close(self) -> None:
         """Release the knowledge base and the databases, and stop delivering to Slack."""
@@ -150,4 +152,4 @@ def build_services(settings: Settings, *, kb: KnowledgeBase | None = None, answe
     if router is None:
         providers = kb.providers
         router = build_router(settings, providers.embedder if providers.local else None, providers.google_client)
-    return Services(settings, kb, state, draw, router, outbox or Outbox(settings))
+    return Services(settings, kb, state, draw, router, outbox or Outbox(settings), SlackWebs(settings))

@@ -12,8 +12,9 @@ REPO = Path(__file__).resolve().parents[2]
 # Lowest first. A module may import its own layer and those below it, never one above.
 LAYERS = [
     ["bot.types", "bot.errors", "bot.config", "bot.commands"],  # ground: values, errors, settings, the commands
-    ["bot.slack", "bot.state"],  # Slack I/O and the state stores
+    ["bot.state"],  # the state stores
     ["bot.kb"],  # the knowledge base: documents, chunks, vector stores, ask
+    ["bot.slack"],  # Slack I/O: replies through the pacer, uploads, permalinks, the safe file downloader
     ["bot.providers"],  # models: embedders, answerers, Google clients
     ["bot.find", "bot.routing"],  # features: Find, and the router
     ["bot.draw"],  # Draw (saves drawings into the knowledge base's images)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from bot.routing.router import SLASH_COMMANDS
+from bot.commands import SLASH_COMMANDS
 from tests.conftest import REPO
 
 MANIFEST = yaml.safe_load((REPO / "manifest.yml").read_text())
