@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import astuple
 from pathlib import Path
 
@@ -32,8 +33,9 @@ _SCHEMA = [
 ]
 
 
-def open_sqlite(path: Path, schema: list[str]) -> sqlite3.Connection:
-    """The one way Curator opens a SQLite database: WAL, shared between threads, and `schema` applied.
+def open_sqlite(path: Path, schema: Sequence[str], version: int = 0, replaces: Sequence[str] = ()) -> sqlite3.Connection:
+    """The one way Curator opens a SQLite database: WAL, shared between threads, and `schema` applied; a file
+    older than schema `version` has its `replaces` tables dropped first.
 
     WAL + NORMAL: commits don't fsync; a power cut can lose the last moments of state, which for de-dup,
     feedback, the manifest and the ledger is the right trade for a fast ack path."""
@@ -42,6 +44,10 @@ def open_sqlite(path: Path, schema: list[str]) -> sqlite3.Connection:
     with db:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
+        if db.execute("PRAGMA user_version").fetchone()[0] < version:
+            for table in replaces:
+                db.execute(f"DROP TABLE IF EXISTS {table}")
+            db.execute(f"PRAGMA user_version = {version}")
         for statement in schema:
             db.execute(statement)
     return db
