@@ -91,11 +91,12 @@ class VisualMatch:
 
 
 class VisualCollection(ABC):
-    """The look-alike vectors of one image model, beside a knowledge base's text space."""
+    """The look-alike vectors of one image model, beside a knowledge base's text space (collection `name`)."""
 
-    model_id: str
-    name: str
-    dimension: int
+    def __init__(self, name: str, model_id: str, dimension: int) -> None:
+        self.name = name
+        self.model_id = model_id
+        self.dimension = dimension
 
     @abstractmethod
     def upsert(self, points: Sequence[VisualPoint]) -> None:

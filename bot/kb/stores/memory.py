@@ -108,10 +108,8 @@ class MemoryVisual(VisualCollection):
     """Look-alike vectors of one image model, in a dict."""
 
     def __init__(self, engine: MemoryEngine, name: str, model_id: str, dimension: int) -> None:
+        super().__init__(name, model_id, dimension)
         self._engine = engine
-        self.name = name
-        self.model_id = model_id
-        self.dimension = dimension
 
     def _matches(self) -> list[tuple[VisualMatch, Vector]]:
         return [(match, vector) for match, vector in self._engine.collections.get(self.name, {}).values()]  # type: ignore[misc]

@@ -142,10 +142,8 @@ class QdrantVisual(VisualCollection):
     """One Qdrant collection of look-alike vectors for one image model and dimension."""
 
     def __init__(self, client: QdrantClient, name: str, model_id: str, dimension: int) -> None:
+        super().__init__(name, model_id, dimension)
         self._client = client
-        self.name = name
-        self.model_id = model_id
-        self.dimension = dimension
 
     def _ensure(self) -> None:
         from qdrant_client import models
