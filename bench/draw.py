@@ -20,8 +20,7 @@ from bench._report import arguments, emit, percentile, stamp, table
 from bench.slack_bot import knowledge_base
 from bot.config import Settings
 from bot.console.emulator import SlackEmulator
-from bot.services import Services, build_draw_service
-from bot.state.sqlite import StateStore
+from bot.services import build_services
 from tests.fakes.generators import ScriptedGenerator
 from tests.slack_harness import SIGNING_SECRET, ScriptedAnswerer, dispatch, make_app
 
@@ -47,7 +46,7 @@ def drawing_bot(slack: SlackEmulator, work: Path, generator: ScriptedGenerator, 
         IMAGE_QUOTA_PER_USER_PER_DAY=10_000,
     )
     kb = knowledge_base(settings, work, ScriptedAnswerer())
-    services = Services(settings, kb, StateStore(settings.state_path), build_draw_service(settings, kb, generator))
+    services = build_services(settings, kb=kb, generator=generator)
     return make_app(settings, services)
 
 

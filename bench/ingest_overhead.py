@@ -21,7 +21,7 @@ from bench._report import arguments, commit_ms, emit, stamp, table
 from bot.kb import sparse
 from bot.kb.ingest import Ingestor, IngestReport
 from bot.kb.manifest import Manifest
-from bot.kb.stores.qdrant import ChunkStore
+from bot.kb.stores.qdrant import QdrantStore
 
 TARGET_CHUNKS_PER_S = 1_000
 MODES = {"in-memory": False, "on-disk": True}
@@ -45,7 +45,7 @@ def ingest(corpus: Path, work: Path, on_disk: bool, profiler: cProfile.Profile |
     work.mkdir()
     client = QdrantClient(path=str(work / "qdrant")) if on_disk else QdrantClient(":memory:")
     embedder = ZeroLatencyEmbedder()
-    store = ChunkStore(client, "bench", embedder.model_id, embedder.dimension)
+    store = QdrantStore(client, "bench", embedder.model_id, embedder.dimension)
     manifest = Manifest(work / "manifest.sqlite3")
     try:
         if profiler:

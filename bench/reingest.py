@@ -20,14 +20,14 @@ from bench._corpus import SAMPLE_KB, ZeroLatencyEmbedder, write_markdown_corpus
 from bench._report import arguments, emit, stamp, table
 from bot.kb.ingest import Ingestor, IngestReport
 from bot.kb.manifest import Manifest
-from bot.kb.stores.qdrant import ChunkStore
+from bot.kb.stores.qdrant import QdrantStore
 from bot.providers.local_embedder import LocalEmbedder
 from tests.fakes.embedders import CountingEmbedder
 
 
 def twice(corpus: Path, embedder: CountingEmbedder, work: Path) -> list[tuple[IngestReport, int]]:
     """Two ingest runs of `corpus`; each run's report and its embedding calls."""
-    store = ChunkStore(QdrantClient(path=str(work / "qdrant")), "bench", embedder.model_id, embedder.dimension)
+    store = QdrantStore(QdrantClient(path=str(work / "qdrant")), "bench", embedder.model_id, embedder.dimension)
     manifest = Manifest(work / "manifest.sqlite3")
     runs = []
     try:

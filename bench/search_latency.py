@@ -2,7 +2,7 @@
 
 Chunks are synthetic (~600 characters of sentences from examples/kb and the ImageNet descriptions) with
 random 384-d unit vectors; the collection grows in place and is measured at each size. Query vectors are
-precomputed, so a query's time is ChunkStore.search alone (sparse query terms + Qdrant). Also reports the
+precomputed, so a query's time is QdrantStore.search alone (sparse query terms + Qdrant). Also reports the
 upsert rate and how long reopening the folder takes (what a bot restart pays).
 Target: p95 under 50 ms at 20k chunks.
 """
@@ -21,7 +21,8 @@ from qdrant_client import QdrantClient
 from bench._corpus import paragraph, sentences
 from bench._report import arguments, emit, percentile, stamp, table
 from bot.kb.ask import PASSAGES_PER_ANSWER
-from bot.kb.stores.qdrant import ChunkRecord, ChunkStore
+from bot.kb.stores.base import ChunkRecord
+from bot.kb.stores.qdrant import QdrantStore
 
 DIMENSION = 384
 BATCH = 500
@@ -50,7 +51,7 @@ def records(rng: random.Random, vectors: np.ndarray, start: int) -> list[ChunkRe
     return out
 
 
-def latencies(store: ChunkStore, mode: str, queries: list[tuple[list[float], str]]) -> list[float]:
+def latencies(store: QdrantStore, mode: str, queries: list[tuple[list[float], str]]) -> list[float]:
     """Milliseconds per search, after two warm-up queries."""
     for vector, text in queries[:2]:
         store.search(vector, text, limit=PASSAGES_PER_ANSWER, mode=mode)
@@ -74,7 +75,7 @@ def main() -> None:
     rows, p95 = [], {}  # p95[size][mode] in ms
     warnings.filterwarnings("ignore", message=".*Local mode is not recommended.*")
     with tempfile.TemporaryDirectory() as tmp:
-        store = ChunkStore(QdrantClient(path=tmp), "bench", "bench-random", DIMENSION)
+        store = QdrantStore(QdrantClient(path=tmp), "bench", "bench-random", DIMENSION)
         store.ensure()
         stored = 0
         for size in sizes:
@@ -87,7 +88,7 @@ def main() -> None:
                 stored += len(batch)
             store.close()
             started = time.perf_counter()
-            store = ChunkStore(QdrantClient(path=tmp), "bench", "bench-random", DIMENSION)
+            store = QdrantStore(QdrantClient(path=tmp), "bench", "bench-random", DIMENSION)
             reopen_s = time.perf_counter() - started
             assert store.count() == size
             row, p95[size] = [f"{size:,}", f"{added / upsert_s:,.0f}", f"{reopen_s:.1f}"], {}

@@ -33,11 +33,10 @@ from bot.find.index import ImageIndex
 from bot.kb.ask import AskService
 from bot.kb.ingest import Ingestor
 from bot.kb.manifest import Manifest
-from bot.kb.stores.qdrant import ChunkStore
+from bot.kb.stores.qdrant import QdrantStore
 from bot.providers.factory import Providers
-from bot.services import KnowledgeBase, Services, build_draw_service
+from bot.services import KnowledgeBase, build_services
 from bot.slack.outbox import Outbox
-from bot.state.sqlite import StateStore
 from tests.fakes.embedders import HashingEmbedder
 from tests.slack_harness import SIGNING_SECRET, ScriptedAnswerer, dispatch, make_app
 
@@ -45,7 +44,7 @@ from tests.slack_harness import SIGNING_SECRET, ScriptedAnswerer, dispatch, make
 def knowledge_base(settings: Settings, work: Path, answerer) -> KnowledgeBase:
     """The sample KB in memory with a hashing embedder: retrieval without model time."""
     embedder = HashingEmbedder(384)
-    store = ChunkStore(QdrantClient(":memory:"), "bench", embedder.model_id, embedder.dimension)
+    store = QdrantStore(QdrantClient(":memory:"), "bench", embedder.model_id, embedder.dimension)
     manifest = Manifest(work / "manifest.sqlite3")
     Ingestor(store, embedder, manifest, 50_000_000).run([SAMPLE_KB])
     providers = Providers(embedder, answerer, local=True)
@@ -64,8 +63,7 @@ def bot_for(api_url: str, token: str, work: Path, answerer, workers: int = 128, 
     )
     kb = knowledge_base(settings, work, answerer)
     outbox = Outbox(settings) if paced else Outbox(settings, rates=None)
-    services = Services(settings, kb, StateStore(settings.state_path), build_draw_service(settings, kb, None),
-                        outbox=outbox)
+    services = build_services(settings, kb=kb, generator=None, outbox=outbox)
     return make_app(settings, services)
 
 

@@ -33,7 +33,7 @@ from bench._report import arguments, emit, percentile, stamp, table
 from bench.slack_bot import knowledge_base
 from bot.config import Settings
 from bot.console.emulator import SlackEmulator
-from bot.services import Services, build_draw_service
+from bot.services import build_services
 from bot.slack.clock import Clock, ScaledClock
 from bot.slack.limits import POST_PER_WORKSPACE, TIER_2, TIER_3
 from bot.slack.outbox import Outbox
@@ -90,7 +90,7 @@ def run(count: int, speed: float, work: Path) -> dict:
             ended[channel] = clock.now()
 
         state.join_thread = worker_done
-        services = Services(settings, kb, state, build_draw_service(settings, kb, None), outbox=Outbox(settings, clock))
+        services = build_services(settings, kb=kb, generator=None, state=state, outbox=Outbox(settings, clock))
         app = make_app(settings, services)
         events = [slack.user_message(f"How do I fix VPN error 809? ({i})", user=f"UASK{i:03d}") for i in range(count)]
         started = clock.now()

@@ -9,21 +9,18 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.commands import HELP_TEXT
 from bot.conversation import ThreadReader, thread_history, thread_images
 from bot.draw.params import USAGE as DRAW_USAGE
-from bot.draw.params import DrawParamError, parse_draw, refers_to_images
+from bot.draw.params import parse_draw, refers_to_images
 from bot.draw.progress import Footer
-from bot.errors import ProviderError
-from bot.find.download import DownloadError
+from bot.errors import UserError
 from bot.find.flow import FindFlow
-from bot.kb.ask import AnswerStream, InvalidQuestion
-from bot.kb.images import UnsupportedFile
-from bot.kb.stores.qdrant import KnowledgeBaseError
+from bot.kb.ask import AnswerStream
 from bot.offers import Click, Offers
 from bot.routing.router import Decision, Kind, Thread, is_question
 from bot.services import Services
 from bot.slack.blocks import (
-    HELP_TEXT,
     build_citation_blocks,
     build_feedback_blocks,
     build_help_blocks,
@@ -31,10 +28,22 @@ from bot.slack.blocks import (
 )
 from bot.slack.message import IncomingMessage
 from bot.slack.reply import ThreadReply
-from bot.state.drawings import Drawing
+from bot.state.base import Drawing
 from bot.types import GeneratedImage
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Request:
+    """One routed request, as every feature of the dispatch table takes it."""
+
+    text: str
+    message: IncomingMessage
+    reply: ThreadReply
+    drawing: Drawing | None
+    footer: Footer | None
+    bot_user_id: str
 
 
 @dataclass
@@ -45,7 +54,7 @@ class Curator:
 
     def __post_init__(self) -> None:
         self._find = FindFlow(self.services.settings, self.services.kb.find, self._post_answer,
-                              self.services.draw.records)
+                              self.services.draw.records, self.services.web)
         self._offers = Offers(self.services.state)
 
     def handle(self, message: IncomingMessage, client: WebClient, bot_user_id: str = "", kind: Kind | None = None) -> None:
@@ -63,8 +72,7 @@ class Curator:
                             outbox=self.services.outbox)
         try:
             self._serve(decision, message, reply, drawing, footer, bot_user_id)
-        except (InvalidQuestion, DrawParamError, KnowledgeBaseError, ProviderError, UnsupportedFile,
-                DownloadError) as exc:
+        except UserError as exc:
             reply.error(str(exc))
         except Exception:
             error_id = uuid.uuid4().hex[:8]
@@ -106,18 +114,31 @@ class Curator:
 
     def _serve(self, decision: Decision, message: IncomingMessage, reply: ThreadReply, drawing: Drawing | None,
                footer: Footer | None, bot_user_id: str) -> None:
-        if decision.kind is Kind.ASK:
-            self._ask(decision.text, message, reply, bot_user_id, footer)
-        elif decision.kind is Kind.DRAW or (decision.kind is Kind.EDIT and drawing is None):
-            self._draw(decision.text, message, reply, footer)
-        elif decision.kind is Kind.EDIT:
-            self.services.draw.edit(reply, message.user, drawing, decision.text, footer)
-        elif decision.kind is Kind.FIND and message.files:
-            self._find.files(reply, message.files, decision.text, question=is_question(decision.text))
-        elif decision.kind is Kind.FIND:
-            self._find.text(reply, decision.text)
+        request = _Request(decision.text, message, reply, drawing, footer, bot_user_id)
+        features = {Kind.ASK: self._serve_ask, Kind.DRAW: self._serve_draw, Kind.EDIT: self._serve_edit,
+                    Kind.FIND: self._serve_find, Kind.HELP: self._serve_help}
+        features[decision.kind](request)
+
+    def _serve_ask(self, r: _Request) -> None:
+        self._ask(r.text, r.message, r.reply, r.bot_user_id, r.footer)
+
+    def _serve_draw(self, r: _Request) -> None:
+        self._draw(r.text, r.message, r.reply, r.footer)
+
+    def _serve_edit(self, r: _Request) -> None:
+        if r.drawing is None:  # nothing drawn in this thread yet: a new drawing
+            self._draw(r.text, r.message, r.reply, r.footer)
         else:
-            reply.post(HELP_TEXT, blocks=build_help_blocks())
+            self.services.draw.edit(r.reply, r.message.user, r.drawing, r.text, r.footer)
+
+    def _serve_find(self, r: _Request) -> None:
+        if r.message.files:
+            self._find.files(r.reply, r.message.files, r.text, question=is_question(r.text))
+        else:
+            self._find.text(r.reply, r.text)
+
+    def _serve_help(self, r: _Request) -> None:
+        r.reply.post(HELP_TEXT, blocks=build_help_blocks())
 
     def _draw(self, text: str, message: IncomingMessage, reply: ThreadReply, footer: Footer | None) -> None:
         if not text:

@@ -50,7 +50,11 @@ class Settings(BaseSettings):
     # call of every process), so an unreachable or hanging Google is reported within seconds, not minutes.
     google_connect_timeout_s: float = Field(default=5.0, gt=0, validation_alias="GOOGLE_CONNECT_TIMEOUT_S")
 
-    # Qdrant: embedded local mode by default, a server or cluster with QDRANT_URL.
+    # The vector engine: Qdrant (embedded local mode by default, a server or cluster with QDRANT_URL), or
+    # "memory" (nothing persists: tests and throwaway runs).
+    vector_store: Literal["qdrant", "memory"] = Field(default="qdrant", validation_alias="VECTOR_STORE")
+    # The bot state and the drawing ledger: SQLite under CURATOR_DATA_DIR, or "memory" (tests, throwaway runs).
+    state_store: Literal["sqlite", "memory"] = Field(default="sqlite", validation_alias="STATE_STORE")
     qdrant_url: str | None = Field(default=None, validation_alias="QDRANT_URL")
     qdrant_api_key: SecretStr | None = Field(default=None, validation_alias="QDRANT_API_KEY")
     qdrant_path: Path | None = Field(default=None, validation_alias="QDRANT_PATH")

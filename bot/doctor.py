@@ -134,20 +134,15 @@ def _vertex_identity() -> str:
 
 def check_qdrant(settings: Settings) -> Check:
     """Open Qdrant (QDRANT_URL or local mode) and check the configured knowledge base has been ingested."""
-    from bot.kb.manifest import Manifest
-    from bot.kb.stores.qdrant import ChunkStore, KnowledgeBaseError
-    from bot.kb.stores.qdrant_client import open_qdrant
-    from bot.providers.factory import embedding_space
+    from bot.kb.stores.base import KnowledgeBaseError
+    from bot.services import build_store
 
     where = _qdrant_target(settings)
     try:
-        client = open_qdrant(settings)
+        store, manifest = build_store(settings)
     except Exception as exc:  # noqa: BLE001 - e.g. the local folder is locked by a running Curator
         return Check("Qdrant", FAIL, first_line(exc), where)
-    manifest = Manifest(settings.manifest_path) if settings.manifest_path.exists() else None
-    known = partial(manifest.files_known, settings.collection) if manifest else None
     try:
-        store = ChunkStore(client, settings.collection, *embedding_space(settings), files_known=known)
         store.check_ready()  # says what to do when this space was never built
         return Check("Qdrant", OK, f"collection {store.name} holds {store.count()} chunks", where)
     except KnowledgeBaseError as exc:
@@ -155,9 +150,8 @@ def check_qdrant(settings: Settings) -> Check:
     except Exception as exc:  # noqa: BLE001 - unreachable server, wrong QDRANT_API_KEY
         return Check("Qdrant", FAIL, first_line(exc), where)
     finally:
-        client.close()
-        if manifest:
-            manifest.close()
+        store.close()
+        manifest.close()
 
 
 def check_slack(settings: Settings) -> Check:

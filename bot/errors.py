@@ -1,7 +1,12 @@
-"""Errors a user may see: their messages are safe and useful to show."""
+"""Errors a user may see. Every one subclasses UserError: its message is safe and useful to show as it is, and
+the places that write replies (Slack, the CLI) catch UserError once; anything else is a bug, shown with an id."""
 
 
-class ProviderError(Exception):
+class UserError(Exception):
+    """A request cannot be served, for a reason the message tells the user, with what to do."""
+
+
+class ProviderError(UserError):
     """A model call failed; the message is safe and useful to show to a user."""
 
 

@@ -10,7 +10,7 @@ from bot.draw.progress import Footer
 from bot.routing.router import Decision
 from bot.slack.blocks import build_switch_blocks
 from bot.slack.message import IncomingMessage
-from bot.state.sqlite import RouteOffer, StateStore
+from bot.state.base import BotState, RouteOffer
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Click:
 class Offers:
     """Offers recorded in the bot's state; each press is kept as labelled data."""
 
-    state: StateStore
+    state: BotState
 
     def offer(self, decision: Decision, message: IncomingMessage) -> Footer | None:
         """For an unsure decision, record its other reading and return the blocks showing its button (empty once

@@ -1,31 +1,38 @@
-"""Wire the services once: settings -> Qdrant, providers, store, manifest, ask service, bot state."""
+"""Assemble the app once: settings -> vector store, manifest, providers, ask, find, drawing, state, router and
+the Slack outbox. `build_services` is the one composition root: serve, console, the doctor's checks, tests and
+benchmarks build through it (or its parts below), replacing pieces with keyword overrides."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property, partial
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.draw.base import ImageGenerator
 from bot.draw.flow import DrawService
 from bot.draw.library import ImageLibrary
-from bot.draw.queue import DrawQueue
 from bot.kb.ask import AskService
 from bot.kb.ingest import Ingestor
 from bot.kb.manifest import Manifest
-from bot.kb.stores.qdrant import ChunkStore
-from bot.kb.stores.qdrant_client import open_qdrant
+from bot.kb.stores.base import VectorStore
+from bot.kb.stores.open import open_store
 from bot.providers.factory import Providers, build_providers, embedding_space
 from bot.routing.factory import build_router
 from bot.routing.router import Router
 from bot.slack.outbox import Outbox
-from bot.state.drawings import DrawingRecords
-from bot.state.sqlite import StateStore
+from bot.slack.web import SlackWebs
+from bot.state.base import BotState, DrawingLedger, DrawSlots
+from bot.state.open import open_bot_state, open_drawings
+from bot.state.slots import DrawQueue
+from bot.types import Answerer
 
 if TYPE_CHECKING:
     from bot.find.index import ImageIndex
     from bot.find.service import FindService, FindTuning
+
+CONFIGURED: Any = object()  # the default of `generator`: the image model the settings name (None: offline)
 
 
 @dataclass
@@ -34,7 +41,7 @@ class KnowledgeBase:
 
     settings: Settings
     providers: Providers
-    store: ChunkStore
+    store: VectorStore
     manifest: Manifest
     ask: AskService
 
@@ -77,37 +84,40 @@ class KnowledgeBase:
         return FindService(self.store, self.images, self.providers.embedder, self.ask, self.find_tuning)
 
 
-def build_knowledge_base(settings: Settings, collection: str | None = None) -> KnowledgeBase:
-    """Open the store and pick providers; `collection` overrides CURATOR_COLLECTION."""
+def build_store(settings: Settings, collection: str | None = None) -> tuple[VectorStore, Manifest]:
+    """The configured vector store of the configured embedding space, and the manifest of what it holds."""
     model_id, dimension = embedding_space(settings)
     base = collection or settings.collection
-    client = open_qdrant(settings)  # first: a locked local folder fails before anything else is opened
     manifest = Manifest(settings.manifest_path)
-    store = ChunkStore(client, base, model_id, dimension, files_known=partial(manifest.files_known, base))
+    try:
+        store = open_store(settings, base, model_id, dimension, files_known=partial(manifest.files_known, base))
+    except BaseException:  # e.g. a local Qdrant folder locked by another Curator
+        manifest.close()
+        raise
+    return store, manifest
+
+
+def build_knowledge_base(settings: Settings, collection: str | None = None, *,
+                         answerer: Answerer | None = None) -> KnowledgeBase:
+    """Open the store and pick providers; `collection` overrides CURATOR_COLLECTION, `answerer` the answer model."""
+    store, manifest = build_store(settings, collection)
     providers = build_providers(settings, manifest.term_stats(store.name))
-    ask = AskService(store, providers.embedder, providers.answerer)
+    ask = AskService(store, providers.embedder, answerer or providers.answerer)
     return KnowledgeBase(settings, providers, store, manifest, ask)
 
 
 @dataclass
 class Services:
-    """What the Slack bot needs: settings, the knowledge base, drawing, its own state and the router
-    (built from the knowledge base's providers when not given)."""
+    """What the Slack bot needs: settings, the knowledge base, drawing, its own state, the router and the
+    outbox every Slack reply leaves through."""
 
     settings: Settings
     kb: KnowledgeBase
-    state: StateStore
+    state: BotState
     draw: DrawService
-    router: Router | None = None
-    outbox: Outbox | None = None  # every Slack reply leaves through it (None: built from settings)
-
-    def __post_init__(self) -> None:
-        if self.router is None:
-            providers = self.kb.providers
-            self.router = build_router(self.settings, providers.embedder if providers.local else None,
-                                       providers.google_client)
-        if self.outbox is None:
-            self.outbox = Outbox(self.settings)
+    router: Router
+    outbox: Outbox
+    web: SlackWebs  # permalinks, files.info and the file downloader, per bot token
 
     def close(self) -> None:
         """Release the knowledge base and the databases, and stop delivering to Slack."""
@@ -117,18 +127,29 @@ class Services:
         self.draw.records.close()
 
 
-def build_draw_service(settings: Settings, kb: KnowledgeBase, generator: ImageGenerator | None) -> DrawService:
-    """Drawing with `generator` (None: offline), its records, queue and the image library."""
-    records = DrawingRecords(settings.state_path, settings.images_dir)
+def build_services(settings: Settings, *, kb: KnowledgeBase | None = None, answerer: Answerer | None = None,
+                   generator: ImageGenerator | None = CONFIGURED, state_dir: Path | None = None,
+                   state: BotState | None = None, drawings: DrawingLedger | None = None,
+                   slots: DrawSlots | None = None,
+                   router: Router | None = None, outbox: Outbox | None = None) -> Services:
+    """The whole app for one Settings. Overrides: a knowledge base already open (`kb`, e.g. shared by tests),
+    the answer model, the image model (None: offline), where the bot state and drawing ledger live
+    (`state_dir`, default CURATOR_DATA_DIR) or the stores themselves (`state`, `drawings`), the draw slots, the router and
+    the outbox (e.g. on a sped-up clock)."""
+    if kb is None:
+        kb = build_knowledge_base(settings, answerer=answerer)
+    elif answerer is not None:
+        kb = KnowledgeBase(kb.settings, kb.providers, kb.store, kb.manifest,
+                           AskService(kb.store, kb.providers.embedder, answerer))
+    if generator is CONFIGURED:
+        from bot.draw.factory import build_image_generator
+
+        generator = build_image_generator(settings, kb.providers.google_client, kb.providers.models)
+    state = state or open_bot_state(settings, state_dir)
+    drawings = drawings or open_drawings(settings, state_dir)
     library = ImageLibrary(kb.images, kb.find)
-    return DrawService(settings, generator, records, DrawQueue(settings.image_concurrency), library)
-
-
-def build_services(settings: Settings) -> Services:
-    """The knowledge base, drawing and the bot state for one Settings."""
-    from bot.draw.factory import build_image_generator
-
-    kb = build_knowledge_base(settings)
-    generator = build_image_generator(settings, kb.providers.google_client, kb.providers.models)
-    draw = build_draw_service(settings, kb, generator)
-    return Services(settings, kb, StateStore(settings.state_path), draw)
+    draw = DrawService(settings, generator, drawings, slots or DrawQueue(settings.image_concurrency), library)
+    if router is None:
+        providers = kb.providers
+        router = build_router(settings, providers.embedder if providers.local else None, providers.google_client)
+    return Services(settings, kb, state, draw, router, outbox or Outbox(settings), SlackWebs(settings))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.draw.generators.model_errors import is_imagen_model
 from bot.errors import ProviderError, ProviderUnavailable
-from bot.kb.stores.qdrant import KnowledgeBaseError
+from bot.kb.stores.base import KnowledgeBaseError
 from bot.types import Passage
 
 if TYPE_CHECKING:

@@ -10,18 +10,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.assistant import Curator
-from bot.routing.router import SLASH_COMMANDS, Kind
+from bot.commands import BY_FEATURE, BY_NAME, HELP_TEXT, SLASH_COMMANDS
+from bot.routing.router import Kind
 from bot.services import Services
-from bot.slack.blocks import HELP_TEXT, build_help_blocks
+from bot.slack.blocks import build_help_blocks
 from bot.slack.format import escape
 from bot.slack.message import from_command
-
-_ECHO = {Kind.ASK: "asked", Kind.DRAW: "asked for a drawing of", Kind.FIND: "is looking for"}
-USAGE = {
-    "/ask": "Ask me a question, e.g. `/ask how do I fix VPN error 809?`",
-    "/draw": "Tell me what to draw, e.g. `/draw a lighthouse at dusk --ar 16:9`",
-    "/find": "Tell me what to find, e.g. `/find the payment flow diagram` (or upload an image)",
-}
 
 
 def register(app: App, services: Services) -> None:
@@ -36,11 +30,12 @@ def register(app: App, services: Services) -> None:
             respond(text=HELP_TEXT, blocks=build_help_blocks(), response_type="ephemeral")
             return
         if not intent.text:
-            respond(text=USAGE.get(message.command or "", USAGE["/ask"]), response_type="ephemeral")
+            usage = BY_NAME.get(message.command or "", BY_FEATURE[Kind.ASK]).usage or BY_FEATURE[Kind.ASK].usage
+            respond(text=usage, response_type="ephemeral")
             return
         try:
             posted = client.chat_postMessage(
-                channel=message.channel, text=f"<@{message.user}> {_ECHO[intent.kind]}: {escape(intent.text)}"
+                channel=message.channel, text=f"<@{message.user}> {BY_FEATURE[intent.kind].echo}: {escape(intent.text)}"
             )
         except SlackApiError as exc:
             respond(text=_cannot_post(exc.response.get("error", "")), response_type="ephemeral")

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from bot.draw import blocks
 from bot.services import Services
 from bot.slack.reply import ThreadReply
-from bot.state.drawings import Drawing
+from bot.state.base import Drawing
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.config import Settings
 from bot.kb.manifest import Manifest
-from bot.kb.stores.qdrant import ChunkStore
+from bot.kb.stores.qdrant import QdrantStore
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_KB = REPO / "examples" / "kb"
@@ -75,9 +75,9 @@ def manifest(tmp_path: Path) -> Manifest:
     m.close()
 
 
-def make_store(client, embedder, base: str = "kb") -> ChunkStore:
+def make_store(client, embedder, base: str = "kb") -> QdrantStore:
     """A store for `embedder`'s space in `client`."""
-    return ChunkStore(client, base, embedder.model_id, embedder.dimension)
+    return QdrantStore(client, base, embedder.model_id, embedder.dimension)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import time
 from collections.abc import Iterator, Sequence
@@ -15,10 +14,8 @@ from slack_sdk.signature import SignatureVerifier
 from bot.app import build_app
 from bot.config import Settings
 from bot.console.emulator import SlackEmulator
-from bot.kb.ask import AskService
-from bot.services import KnowledgeBase, Services, build_draw_service
+from bot.services import KnowledgeBase, Services, build_services
 from bot.slack.outbox import Outbox
-from bot.state.sqlite import StateStore
 from bot.types import Passage, Turn
 
 SIGNING_SECRET = "test-signing-secret"
@@ -50,10 +47,7 @@ OPEN_OUTBOXES: list[Outbox] = []  # closed after each test (conftest), so no pac
 def make_services(settings: Settings, kb: KnowledgeBase, answerer=None, generator=None, outbox=None) -> Services:
     """Services over a shared knowledge base, optionally answering or drawing with test doubles
     (and delivering through `outbox`, e.g. one on the emulator's sped-up clock)."""
-    if answerer is not None:
-        kb = dataclasses.replace(kb, ask=AskService(kb.store, kb.providers.embedder, answerer))
-    services = Services(settings, kb, StateStore(settings.state_path), build_draw_service(settings, kb, generator),
-                        outbox=outbox)
+    services = build_services(settings, kb=kb, answerer=answerer, generator=generator, outbox=outbox)
     OPEN_OUTBOXES.append(services.outbox)
     return services
 

@@ -42,22 +42,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _console_services(settings: Settings, scratch: Path) -> Services:
-    """The knowledge base as `serve` opens it, with a throwaway bot state.
+    """The app as `serve` builds it, with a throwaway bot state and drawing ledger in `scratch`.
 
-    The emulated workspace lives only as long as the console, so its threads, answers and feedback are
-    kept apart from the real bot's state.
+    The emulated workspace lives only as long as the console, so its threads, answers, feedback and
+    drawings (the usage ledger, the quota) are kept apart from the real bot's.
     """
-    from bot.draw.factory import build_image_generator
-    from bot.services import (
-        Services,
-        build_draw_service,
-        build_knowledge_base,
-    )
-    from bot.state.sqlite import StateStore
+    from bot.services import build_services
 
-    kb = build_knowledge_base(settings)
-    draw = build_draw_service(settings, kb, build_image_generator(settings, kb.providers.google_client))
-    return Services(settings, kb, StateStore(scratch / "state.sqlite3"), draw)
+    return build_services(settings, state_dir=scratch)
 
 
 def _print_notices(services: Services) -> None:

@@ -10,7 +10,7 @@ ERROR_GUIDE = "docs/troubleshooting.md"
 def explain(exc: BaseException, settings: Settings, command: str) -> str:
     """A message for an exception that reached the top of a command; unknown ones say how to see the details."""
     from bot.errors import ProviderError
-    from bot.kb.stores.qdrant import KnowledgeBaseError
+    from bot.kb.stores.base import KnowledgeBaseError
 
     if isinstance(exc, ProviderError | KnowledgeBaseError | FileNotFoundError):
         return str(exc)

@@ -17,11 +17,9 @@ from rich.progress import (
 from rich.table import Table
 
 from bot.config import Settings
-from bot.errors import ProviderError
-from bot.kb.ask import InvalidQuestion
+from bot.errors import UserError
 from bot.kb.ingest import IngestReport, discover
 from bot.kb.reindex import plan_reindex
-from bot.kb.stores.qdrant import KnowledgeBaseError
 from bot.providers.factory import LOCAL_NOTICE
 from bot.services import KnowledgeBase, build_knowledge_base
 
@@ -39,7 +37,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         commands = {"ingest": ingest, "reindex": reindex, "ask": ask}
         return commands[args.command](kb, args, err)
-    except (ProviderError, KnowledgeBaseError, InvalidQuestion, FileNotFoundError) as exc:
+    except (UserError, FileNotFoundError) as exc:
         err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
         return 1
     finally:
@@ -67,9 +65,9 @@ def reindex(kb: KnowledgeBase, args: argparse.Namespace, err: Console) -> int:
 def reindex_drawings(kb: KnowledgeBase) -> int:
     """Index every kept drawing in the current space (they are not files under an ingest path)."""
     from bot.draw.library import ImageLibrary
-    from bot.state.drawings import DrawingRecords
+    from bot.state.open import open_drawings
 
-    records = DrawingRecords(kb.settings.state_path, kb.settings.images_dir)
+    records = open_drawings(kb.settings)
     try:
         kept = [d for d in records.all() if all(p.exists() for p in d.paths)]
         library = ImageLibrary(kb.images, kb.find)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -58,6 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "httpx2", "google_genai", "sentence_transformers"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Process-wide, so here and nowhere else: torch (the offline image model) uses at most 4 threads, which
+    # listener threads running several images at once would otherwise oversubscribe.
+    os.environ.setdefault("OMP_NUM_THREADS", str(min(4, os.cpu_count() or 1)))
     try:
         settings = Settings()
     except ValidationError as exc:

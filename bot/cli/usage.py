@@ -8,12 +8,12 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.config import Settings
-from bot.state.drawings import DrawingRecords
+from bot.state.open import open_drawings
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Print the last `args.days` days of drawing usage."""
-    records = DrawingRecords(settings.state_path, settings.images_dir)
+    records = open_drawings(settings)
     try:
         rows = records.usage(days=args.days)
     finally:

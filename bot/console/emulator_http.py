@@ -22,7 +22,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from .emulator_api import METHODS, post_to_response_url
@@ -30,13 +30,39 @@ from .emulator_scopes import DOWNLOAD_SCOPE
 from .emulator_workspace import SlackError
 
 if TYPE_CHECKING:
-    from .emulator import SlackEmulator
+    import threading
+    from collections import deque
+
+    from bot.slack.clock import Clock
+
+    from .emulator_rates import RateLimiter
+    from .emulator_scopes import AppContract
+    from .emulator_workspace import Workspace
 
 logger = logging.getLogger(__name__)
 
 JSON_PARAMS = ("blocks", "attachments", "files", "view", "metadata", "chunks", "prompts", "loading_messages")
 LOGIN_PAGE = b"<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>"
 TEXT = "text/plain; charset=utf-8"
+
+
+class SlackEmulator(Protocol):
+    """What the HTTP side reads and writes of the emulator (bot.console.emulator.SlackEmulator)."""
+
+    bot_token: str
+    bot_user_id: str
+    clock: Clock
+    contract: AppContract
+    _ws: Workspace
+    _lock: threading.RLock
+    _rates: RateLimiter | None
+    _calls: list[ApiCall]
+    _response_posts: list[dict]
+    _failures: dict[str, deque]
+
+    def _socket_mode_url(self, token: str | None) -> dict:
+        """apps.connections.open's answer for `token`."""
+        ...
 
 
 @dataclass

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.draw.base import ASPECT_RATIOS
 from bot.slack.format import escape, shorten
-from bot.state.drawings import Drawing
+from bot.state.base import Drawing
 
 REGENERATE = "draw_regenerate"
 VARIATIONS = "draw_variations"

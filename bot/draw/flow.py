@@ -18,11 +18,11 @@ from bot.draw.base import (
 from bot.draw.blocks import drawing_summary
 from bot.draw.library import ImageLibrary
 from bot.draw.progress import Footer, Progress, with_footer
-from bot.draw.queue import DrawCancelled, DrawQueue, QueueTimeout
-from bot.errors import ProviderError
+from bot.errors import UserError
 from bot.slack.format import escape
 from bot.slack.reply import ThreadReply
-from bot.state.drawings import Drawing, DrawingRecords
+from bot.state.base import Drawing, DrawingLedger, DrawSlots
+from bot.state.slots import DrawCancelled
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +44,8 @@ class DrawService:
 
     settings: Settings
     generator: ImageGenerator | None
-    records: DrawingRecords
-    queue: DrawQueue
+    records: DrawingLedger
+    queue: DrawSlots
     library: ImageLibrary
 
     def draw(self, reply: ThreadReply, user: str, request: DrawRequest, footer: Footer | None = None) -> None:
@@ -126,7 +126,7 @@ class DrawService:
         except DrawCancelled:
             self.records.cancel(reservation)
             progress.stopped()
-        except (ProviderError, QueueTimeout) as exc:
+        except UserError as exc:
             self.records.cancel(reservation)
             progress.failed(str(exc))
         except Exception:

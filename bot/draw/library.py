@@ -8,9 +8,9 @@ from bot.find.base import ImageDescription
 from bot.find.index import ImageIndex
 from bot.find.service import FindService
 from bot.kb.images import decode_image
-from bot.kb.stores.qdrant import KnowledgeBaseError
+from bot.kb.stores.base import KnowledgeBaseError
 from bot.slack.format import shorten
-from bot.state.drawings import Drawing
+from bot.state.base import Drawing
 from bot.types import Passage
 
 GENERATED_TAG = "generated"

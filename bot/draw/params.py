@@ -8,6 +8,7 @@ import re
 from fractions import Fraction
 
 from bot.draw.base import ASPECT_RATIOS, EXTREME_RATIOS
+from bot.errors import UserError
 from bot.types import DrawRequest
 
 MAX_PROMPT_CHARS = 2000
@@ -46,7 +47,7 @@ def refers_to_images(prompt: str) -> bool:
     return _REFERENCES.search(prompt) is not None
 
 
-class DrawParamError(ValueError):
+class DrawParamError(UserError, ValueError):
     """The draw request cannot be understood; the message says what was wrong and shows an example."""
 
 

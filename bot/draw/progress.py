@@ -8,7 +8,7 @@ from bot.draw.base import GenerationResult
 from bot.draw.blocks import build_drawing_blocks, drawing_summary
 from bot.slack.format import escape
 from bot.slack.reply import ThreadReply
-from bot.state.drawings import Drawing
+from bot.state.base import Drawing
 from bot.types import DrawRequest
 
 Footer = Callable[[], list[dict]]  # blocks shown under the placeholder, read at each update (e.g. a switch button)

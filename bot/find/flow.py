@@ -7,20 +7,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
 from typing import Any
-from urllib.parse import urlsplit
 
-from slack_sdk.errors import SlackApiError
+from slack_sdk import WebClient
 
 from bot.config import Settings
+from bot.errors import UserError
 from bot.find.base import ImageDescription
 from bot.find.blocks import SUPPORTED_HINT, image_uploads, result_message
-from bot.find.download import SLACK_FILE_HOSTS, DownloadError, SlackFileDownloader
 from bot.find.service import FindResult, FindService
 from bot.kb.ask import AnswerStream
 from bot.kb.images import FORMATS, DownloadedImage, UnsupportedFile
+from bot.slack.download import SlackFileDownloader
 from bot.slack.format import escape
 from bot.slack.reply import ThreadReply
-from bot.state.drawings import DrawingRecords
+from bot.slack.web import SlackWeb
+from bot.state.base import DrawingLedger
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,8 @@ class FindFlow:
     settings: Settings
     service: FindService
     post_answer: Callable[[ThreadReply, str, AnswerStream], None]  # as Ask posts: sources, feedback buttons
-    drawings: DrawingRecords  # where a generated image was drawn, to link a duplicate of it
+    drawings: DrawingLedger  # where a generated image was drawn, to link a duplicate of it
+    web: Callable[[WebClient], SlackWeb]  # permalinks and the file downloader, per bot token
 
     def text(self, reply: ThreadReply, query: str) -> None:
         """`find …` / `/find …`: documents and images matching words."""
@@ -57,7 +59,7 @@ class FindFlow:
         for file in files[:cap]:
             try:
                 image = _fetch(downloader, file)
-            except (UnsupportedFile, DownloadError) as exc:
+            except UserError as exc:
                 problems.append(str(exc))
                 continue
             result = self.service.find_image(image, text=words)
@@ -75,7 +77,7 @@ class FindFlow:
         for file in files:
             try:
                 images.append(_fetch(downloader, file))
-            except (UnsupportedFile, DownloadError) as exc:
+            except UserError as exc:
                 problems.append(exc)
         if problems and not images:
             raise problems[0]
@@ -102,27 +104,10 @@ class FindFlow:
         drawing = self.drawings.with_image(source)
         if drawing is None:
             return None
-        try:
-            return reply.client.chat_getPermalink(channel=drawing.channel, message_ts=drawing.thread_ts)["permalink"]
-        except SlackApiError as exc:  # e.g. a channel the bot has left: the duplicate is still reported
-            log.info("no permalink for drawing %s: %s", drawing.drawing_id, exc.response.get("error"))
-            return None
+        return self.web(reply.client).permalink(drawing.channel, drawing.thread_ts)
 
     def _downloader(self, reply: ThreadReply) -> SlackFileDownloader:
-        return SlackFileDownloader(
-            token=reply.client.token or "", allowed_hosts=_file_hosts(reply.client.base_url),
-            max_bytes=int(self.settings.max_file_mb * 1_000_000), timeout_s=self.settings.slack_timeout_s,
-            files_info=_files_info(reply),
-        )
-
-
-def _file_hosts(api_url: str) -> tuple[str, ...]:
-    """Slack's file hosts, plus the Web API's own host when the client talks to another one (the console's
-    emulator): the bot token already goes there."""
-    api = urlsplit(api_url)
-    if not api.hostname or api.hostname == "slack.com" or api.hostname.endswith(".slack.com"):
-        return SLACK_FILE_HOSTS
-    return (*SLACK_FILE_HOSTS, f"{api.hostname}:{api.port}" if api.port else api.hostname)
+        return self.web(reply.client).downloader
 
 
 def _fetch(downloader: SlackFileDownloader, file: dict[str, Any]) -> DownloadedImage:
@@ -134,10 +119,6 @@ def _fetch(downloader: SlackFileDownloader, file: dict[str, Any]) -> DownloadedI
         kind = str(file.get("pretty_type") or file.get("filetype") or mimetype)
         raise UnsupportedFile(f"“{name}” is a {kind} file, which I can't search with. {SUPPORTED_HINT}")
     return downloader.download(file)
-
-
-def _files_info(reply: ThreadReply) -> Callable[[str], dict]:
-    return lambda file_id: reply.client.files_info(file=file_id)["file"]
 
 
 def _merge(results: list[FindResult]) -> FindResult:

@@ -12,7 +12,7 @@ from bot.find.base import ImageDescription, ImageVectors
 from bot.find.index import ImageIndex, VisualMatch, as_passage
 from bot.kb.ask import PASSAGES_PER_ANSWER, AnswerStream, AskService, validate_question
 from bot.kb.images import DownloadedImage
-from bot.kb.stores.qdrant import ChunkStore, SearchMode
+from bot.kb.stores.base import SearchMode, VectorStore
 from bot.types import Embedder, Passage, Vector
 
 RRF_K = 60
@@ -54,7 +54,7 @@ class FindResult:
 class FindService:
     """Cross-modal lookups over one knowledge base: image -> documents and images, text -> images."""
 
-    def __init__(self, store: ChunkStore, index: ImageIndex, embedder: Embedder, ask: AskService,
+    def __init__(self, store: VectorStore, index: ImageIndex, embedder: Embedder, ask: AskService,
                  tuning: FindTuning) -> None:
         self._store = store
         self._index = index

@@ -7,8 +7,9 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from bot.errors import UserError
 from bot.kb.followup import resolve
-from bot.kb.stores.qdrant import ChunkStore, SearchMode
+from bot.kb.stores.base import SearchMode, VectorStore
 from bot.kb.vectors import VectorCache
 from bot.types import NOT_IN_KB, Answerer, Embedder, Passage, Turn
 
@@ -19,7 +20,7 @@ _CITATION = re.compile(r"\[(\d{1,2})\]")
 _PARTIAL_CITATION = re.compile(r"\[\d{0,2}$")
 
 
-class InvalidQuestion(ValueError):
+class InvalidQuestion(UserError, ValueError):
     """The question cannot be asked as it is; the message says how to fix it."""
 
 
@@ -115,7 +116,7 @@ def _suggestion(passages: Sequence[Passage]) -> str:
 class AskService:
     """Hybrid retrieval followed by a grounded answer."""
 
-    def __init__(self, store: ChunkStore, embedder: Embedder, answerer: Answerer) -> None:
+    def __init__(self, store: VectorStore, embedder: Embedder, answerer: Answerer) -> None:
         self._store = store
         self._embedder = embedder
         self._answerer = answerer

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.errors import UserError
+
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 TEXT_SUFFIXES = MARKDOWN_SUFFIXES | {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -18,7 +20,7 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
-class SkipFile(Exception):
+class SkipFile(UserError):
     """This file cannot be indexed; the message says why, for the ingest summary."""
 
 

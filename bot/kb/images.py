@@ -1,20 +1,26 @@
-"""Decode downloaded bytes with Pillow, refusing anything that is not a sane PNG, JPEG, WebP or GIF."""
+"""Decode downloaded bytes with Pillow, refusing anything that is not a sane PNG, JPEG, WebP or GIF; and what
+ingestion needs from the image index (bot.find.index implements it)."""
 
 from __future__ import annotations
 
 import codecs
 import io
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from PIL import Image
+
+from bot.errors import UserError
+from bot.kb.stores.base import ChunkRecord, VisualCollection, VisualPoint
 
 SUPPORTED = "PNG, JPEG, WebP and GIF"
 # Pillow format name -> the MIME type we report; only these plugins are ever asked to parse bytes.
 FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif"}
 
 
-class UnsupportedFile(ValueError):
+class UnsupportedFile(UserError, ValueError):
     """The file is not an image we can use; the message says why and what is supported."""
 
 
@@ -111,3 +117,30 @@ def _unreadable(name: str) -> UnsupportedFile:
 def _too_many_pixels(name: str, max_pixels: int) -> UnsupportedFile:
     return UnsupportedFile(f"“{name}” has too many pixels to process safely (the limit is "
                            f"{max_pixels / 1e6:g} megapixels). Please send a smaller {SUPPORTED} image.")
+
+
+class PreparedImage(Protocol):
+    """An image described and embedded, not yet stored."""
+
+    record: ChunkRecord  # its entry in the text space
+    visual: VisualPoint  # its look-alike vector
+
+    @property
+    def words(self) -> str:
+        """The text read in it (caption, OCR); "" when none."""
+        ...
+
+
+class ImageIndexer(Protocol):
+    """Describes and embeds images for ingestion, and removes their visual points."""
+
+    visual: VisualCollection
+
+    def prepare(self, image: DownloadedImage, source: str, doc_id: str, content_hash: str,
+                tags: tuple[str, ...] = ()) -> PreparedImage:
+        """Describe and embed `image`; nothing is stored."""
+        ...
+
+    def delete_versions(self, versions: Sequence[tuple[str, str, int]]) -> None:
+        """Remove the visual points of replaced or deleted files."""
+        ...

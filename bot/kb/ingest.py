@@ -7,17 +7,14 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bot.kb import sparse
 from bot.kb.chunking import chunk_document
 from bot.kb.documents import IMAGE_SUFFIXES, SkipFile, load_document
+from bot.kb.images import ImageIndexer
 from bot.kb.manifest import Manifest, ManifestEntry
-from bot.kb.stores.qdrant import ChunkRecord, ChunkStore
+from bot.kb.stores.base import ChunkRecord, VectorStore, VisualPoint
 from bot.types import Embedder
-
-if TYPE_CHECKING:
-    from bot.find.index import ImageIndex, VisualPoint
 
 FLUSH_CHUNKS = 256  # chunks buffered before one upsert; the manifest is written only after it
 
@@ -80,8 +77,8 @@ class Ingestor:
     """Brings the store and manifest in line with the files under some paths."""
 
     def __init__(
-        self, store: ChunkStore, embedder: Embedder, manifest: Manifest, max_bytes: int,
-        flush_chunks: int = FLUSH_CHUNKS, images: ImageIndex | None = None, max_pixels: int = 40_000_000,
+        self, store: VectorStore, embedder: Embedder, manifest: Manifest, max_bytes: int,
+        flush_chunks: int = FLUSH_CHUNKS, images: ImageIndexer | None = None, max_pixels: int = 40_000_000,
     ) -> None:
         self._store = store
         self._images = images
@@ -155,7 +152,7 @@ class Ingestor:
             raise SkipFile(str(exc)) from None
         indexed = self._images.prepare(image, file.source, file.doc_id, content_hash, file.tags)
         report.embedding_calls += 1
-        if not indexed.description.text:
+        if not indexed.words:
             report.notes.append((file.doc_id, "image: no text read in it (found by its look and caption only)"))
         self._add_pending(file, content_hash, [indexed.record], known, report, [indexed.visual])
 

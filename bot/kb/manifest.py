@@ -8,13 +8,25 @@ tells the offline answerer when a question is about something the knowledge base
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.state.sqlite import open_sqlite
+
 SCHEMA_VERSION = 2
+_SCHEMA = [
+    ("CREATE TABLE IF NOT EXISTS files (collection TEXT, source TEXT, content_hash TEXT,"
+     " chunk_count INTEGER, terms TEXT, PRIMARY KEY (collection, source))"),
+    ("CREATE TABLE IF NOT EXISTS intents (collection TEXT, source TEXT, content_hash TEXT,"
+     " chunk_count INTEGER, PRIMARY KEY (collection, source, content_hash))"),
+    # How many files use each term: the vocabulary without one row per file and term.
+    "CREATE TABLE IF NOT EXISTS vocabulary (collection TEXT, term TEXT, files INTEGER, PRIMARY KEY (collection, term))",
+    # The folders and files `curator ingest` was given, per knowledge base (not per embedding space):
+    # what `curator reindex` reads again to rebuild another space.
+    "CREATE TABLE IF NOT EXISTS roots (base TEXT, root TEXT, PRIMARY KEY (base, root))",
+]
 
 
 @dataclass(frozen=True)
@@ -30,33 +42,9 @@ class Manifest:
     """A small SQLite table, written only after a file's chunks are safely in the store."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, timeout=10)
+        # An older layout starts afresh: the next ingest re-embeds, and deterministic ids overwrite.
+        self._db = open_sqlite(path, _SCHEMA, version=SCHEMA_VERSION, replaces=("files", "intents", "terms", "vocabulary"))
         self._lock = threading.Lock()
-        with self._lock, self._db:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")  # WAL keeps it consistent; a power cut costs a re-embed
-            if self._db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-                # An older layout: start afresh. The next ingest re-embeds, and deterministic ids overwrite.
-                for table in ("files", "intents", "terms", "vocabulary"):
-                    self._db.execute(f"DROP TABLE IF EXISTS {table}")
-                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS files (collection TEXT, source TEXT, content_hash TEXT,"
-                " chunk_count INTEGER, terms TEXT, PRIMARY KEY (collection, source))"
-            )
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS intents (collection TEXT, source TEXT, content_hash TEXT,"
-                " chunk_count INTEGER, PRIMARY KEY (collection, source, content_hash))"
-            )
-            # How many files use each term: the vocabulary without one row per file and term.
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS vocabulary (collection TEXT, term TEXT, files INTEGER,"
-                " PRIMARY KEY (collection, term))"
-            )
-            # The folders and files `curator ingest` was given, per knowledge base (not per embedding space):
-            # what `curator reindex` reads again to rebuild another space.
-            self._db.execute("CREATE TABLE IF NOT EXISTS roots (base TEXT, root TEXT, PRIMARY KEY (base, root))")
 
     def entries(self, collection: str) -> dict[str, ManifestEntry]:
         """Every file recorded for `collection`, by source."""

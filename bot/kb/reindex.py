@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.kb.manifest import Manifest
-from bot.kb.stores.qdrant import KnowledgeBaseError
+from bot.kb.stores.base import KnowledgeBaseError
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Protocol
 
+from bot.commands import BY_NAME
 from bot.routing.kinds import Kind, Thread
 from bot.routing.prompt import drawing_subject, feature_text
 from bot.routing.rules import UNKNOWN, judge
@@ -28,9 +29,6 @@ UNSURE = 0.7  # below this, a configured model gives a second opinion
 FLOOR = 0.6  # below this, the other reading is offered with one button
 DISPUTED = 0.55  # the model and the offline reading disagree
 SWITCHABLE = {Kind.ASK: (Kind.DRAW, Kind.EDIT), Kind.DRAW: (Kind.ASK,), Kind.EDIT: (Kind.ASK,)}
-SLASH_COMMANDS = ("/ask", "/draw", "/find", "/curator")  # as declared in manifest.yml
-
-_COMMANDS = {"/ask": Kind.ASK, "/draw": Kind.DRAW, "/find": Kind.FIND}
 _VERB = re.compile(r"^/?(draw|find|ask|help)\b(?!\.io)[\s:,\-\u2013\u2014]*(.*)$", re.IGNORECASE | re.DOTALL)
 # "draw a comparison", "draw up a contract": the verb, not a request for a picture.
 _FIGURATIVE_DRAW = re.compile(r"^(?:up|on|from|down|a comparison|comparisons|conclusions?|the line|attention|lessons|"
@@ -134,8 +132,9 @@ class Router:
 
 def _explicit(words: str, files: int, command: str | None) -> Decision | None:
     """Slash commands and a leading verb: certain."""
-    if command in _COMMANDS:
-        return Decision(_COMMANDS[command], words)
+    slash = BY_NAME.get(command or "")
+    if slash is not None and slash.feature:
+        return Decision(Kind(slash.feature), words)
     if _HELP_ONLY.match(words) or (command == "/curator" and not words):
         return Decision(Kind.HELP, "")
     match = _VERB.match(words)

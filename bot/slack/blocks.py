@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
+from bot.commands import HELP_TEXT
 from bot.slack.format import escape, mrkdwn_link, shorten
 from bot.types import Passage
 
@@ -73,16 +74,6 @@ def build_switched_blocks(blocks: list[dict[str, Any]], user: str, to_kind: str)
     kept = [b for b in blocks if not str(b.get("block_id", "")).startswith("route_switch:")]
     note = f":leftwards_arrow_with_hook: <@{user}> switched this request to {SWITCHED[to_kind]}."
     return kept + [{"type": "context", "elements": [{"type": "mrkdwn", "text": note}]}]
-
-
-HELP_TEXT = (
-    "*Hi, I'm Curator.* I can:\n"
-    "• *Answer* questions from our knowledge base, with sources: just ask, here or with `/ask`.\n"
-    "• *Draw* an image: ask for one in your own words (“could you draw a fox in the snow?”), or use `/draw`. "
-    "Reply under a drawing to change it.\n"
-    "• *Find* related documents and images: upload an image, ask to see a diagram or screenshot, or use `/find`.\n"
-    "In a channel, @mention me; in a thread I've joined, just reply."
-)
 
 
 def build_help_blocks() -> list[dict[str, Any]]:

@@ -10,13 +10,14 @@ import logging
 from urllib.parse import urlsplit
 
 from bot.config import Settings
+from bot.errors import UserError
 
 SETUP_GUIDE = "docs/slack-setup.md"
 NETWORK_ADVICE = ("Check this machine's network, proxy (HTTPS_PROXY) and firewall, and SLACK_API_URL; "
                   "`curator doctor` tests it.")
 
 
-class SlackUnavailable(Exception):
+class SlackUnavailable(UserError):
     """Slack can't be used as configured; the message says what to check."""
 
 

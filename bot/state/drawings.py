@@ -1,20 +1,20 @@
-"""What the draw flow remembers: each drawing (for buttons and edits in its thread) and the usage ledger.
-
-SQLite beside the bot state; every method is one short transaction, so a shared database can replace it.
-Image bytes live on disk under the images folder; rows hold their paths.
+"""The drawing ledger (DrawingLedger) in SQLite: each drawing (for buttons and edits in its thread) and the usage
+ledger with the daily quota. Every method is one statement or one short transaction; the quota reservation is
+a single INSERT ... SELECT, so processes sharing the database can never overdraw it. Image bytes go to
+ImageFiles; rows hold their paths.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.state.base import Drawing, ImageFiles, UsageRow, today
+from bot.state.sqlite import open_sqlite
 from bot.types import DrawRequest, GeneratedImage
 
 _SCHEMA = [
@@ -26,69 +26,24 @@ _SCHEMA = [
 ]
 
 
-@dataclass(frozen=True)
-class Drawing:
-    """A finished drawing: who asked for what, where, and the image files."""
-
-    drawing_id: str
-    channel: str
-    thread_ts: str
-    user: str
-    request: DrawRequest
-    model: str
-    paths: tuple[Path, ...]
-    created_at: float = 0.0
-
-    def first_image(self) -> GeneratedImage:
-        """The first image, to edit or vary."""
-        return GeneratedImage(self.paths[0].read_bytes(), "image/png")
-
-
-@dataclass(frozen=True)
-class UsageRow:
-    """One line of `curator usage`."""
-
-    day: str
-    user: str
-    model: str
-    images: int
-    tokens: int
-    cost_usd: float
-
-
-def today() -> str:
-    """The quota day (UTC)."""
-    return datetime.now(UTC).strftime("%Y-%m-%d")
-
-
 class DrawingRecords:
-    """Drawings by thread, and a usage ledger that also enforces the per-user daily quota."""
+    """Drawings by thread, and a usage ledger that also enforces the per-user daily quota (DrawingLedger)."""
 
-    def __init__(self, db_path: Path, images_dir: Path) -> None:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        images_dir.mkdir(parents=True, exist_ok=True)
-        self._images_dir = images_dir
-        self._db = sqlite3.connect(db_path, check_same_thread=False, timeout=10)
+    def __init__(self, db_path: Path, files: ImageFiles) -> None:
+        self._files = files
+        self._db = open_sqlite(db_path, _SCHEMA)
         self._lock = threading.Lock()
-        with self._lock, self._db:
-            for statement in _SCHEMA:
-                self._db.execute(statement)
 
     def reserve(self, user: str, images: int, quota: int) -> str | None:
         """Hold `images` of today's quota for `user`; None when that would exceed `quota`."""
-        reservation = uuid.uuid4().hex
+        reservation, day = uuid.uuid4().hex, today()
         with self._lock, self._db:
-            (used,) = self._db.execute(
-                "SELECT COALESCE(SUM(images), 0) FROM usage WHERE user = ? AND day = ? AND status != 'cancelled'",
-                (user, today()),
-            ).fetchone()
-            if used + images > quota:
-                return None
-            self._db.execute(
-                "INSERT INTO usage VALUES (?, ?, ?, '', ?, 0, 0, 'reserved', ?)",
-                (reservation, user, today(), images, time.time()),
+            cursor = self._db.execute(
+                "INSERT INTO usage SELECT ?, ?, ?, '', ?, 0, 0, 'reserved', ? WHERE ? + (SELECT COALESCE(SUM(images), 0)"
+                " FROM usage WHERE user = ? AND day = ? AND status != 'cancelled') <= ?",
+                (reservation, user, day, images, time.time(), images, user, day, quota),
             )
-        return reservation
+        return reservation if cursor.rowcount == 1 else None
 
     def used_today(self, user: str) -> int:
         """Images drawn or in progress for `user` today."""
@@ -116,11 +71,7 @@ class DrawingRecords:
              images: list[GeneratedImage], parent_id: str | None = None) -> Drawing:
         """Keep the images on disk and the drawing's record; returns the drawing."""
         drawing_id = uuid.uuid4().hex[:12]
-        paths = []
-        for index, image in enumerate(images):
-            path = self._images_dir / f"{drawing_id}-{index}{_suffix(image.mime_type)}"
-            path.write_bytes(image.data)
-            paths.append(path)
+        paths = [self._files.write(f"{drawing_id}-{index}", image) for index, image in enumerate(images)]
         created_at = time.time()
         with self._lock, self._db:
             self._db.execute(
@@ -177,7 +128,3 @@ def _drawing(row: tuple) -> Drawing:
     drawing_id, channel, thread_ts, user, request, model, paths, _, created_at = row
     return Drawing(drawing_id, channel, thread_ts, user, DrawRequest(**json.loads(request)), model,
                    tuple(Path(p) for p in json.loads(paths)), created_at)
-
-
-def _suffix(mime_type: str) -> str:
-    return {"image/jpeg": ".jpg", "image/webp": ".webp"}.get(mime_type, ".png")

@@ -10,8 +10,11 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from dataclasses import astuple, dataclass
+from collections.abc import Sequence
+from dataclasses import astuple
 from pathlib import Path
+
+from bot.state.base import RouteOffer
 
 EVENT_TTL_S = 24 * 3600  # Slack retries within minutes; a day of event ids is plenty
 PURGE_EVERY_S = 600
@@ -30,36 +33,33 @@ _SCHEMA = [
 ]
 
 
-@dataclass(frozen=True)
-class RouteOffer:
-    """A request routed while unsure, and the other reading offered with one button."""
+def open_sqlite(path: Path, schema: Sequence[str], version: int = 0, replaces: Sequence[str] = ()) -> sqlite3.Connection:
+    """The one way Curator opens a SQLite database: WAL, shared between threads, and `schema` applied; a file
+    older than schema `version` has its `replaces` tables dropped first.
 
-    route_id: str
-    channel: str
-    thread_ts: str
-    message_ts: str  # the user's message
-    user: str
-    text: str  # the message as the user wrote it
-    kind: str
-    alternative: str
-    confidence: float
+    WAL + NORMAL: commits don't fsync; a power cut can lose the last moments of state, which for de-dup,
+    feedback, the manifest and the ledger is the right trade for a fast ack path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, check_same_thread=False, timeout=10)
+    with db:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        if db.execute("PRAGMA user_version").fetchone()[0] < version:
+            for table in replaces:
+                db.execute(f"DROP TABLE IF EXISTS {table}")
+            db.execute(f"PRAGMA user_version = {version}")
+        for statement in schema:
+            db.execute(statement)
+    return db
 
 
 class StateStore:
-    """SQLite-backed bot state, safe to share between listener threads."""
+    """The bot state (BotState) in SQLite, safe to share between listener threads."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, timeout=10)
+        self._db = open_sqlite(path, _SCHEMA)
         self._lock = threading.Lock()
         self._purged_at = 0.0
-        with self._lock, self._db:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            # WAL + NORMAL: commits don't fsync; a power cut can lose the last moments of state, which for
-            # de-dup and feedback is the right trade for a fast ack path.
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            for statement in _SCHEMA:
-                self._db.execute(statement)
 
     def claim_event(self, event_id: str) -> bool:
         """True the first time an event id is seen; False for a duplicate delivery or a retry of it."""

@@ -41,10 +41,10 @@ def test_asking_an_empty_knowledge_base_says_how_to_fill_it(offline_env, capsys)
 def test_a_model_switch_asks_for_a_reindex(offline_env, tmp_path, monkeypatch, capsys):
     from qdrant_client import QdrantClient
 
-    from bot.kb.stores.qdrant import ChunkStore
+    from bot.kb.stores.qdrant import QdrantStore
 
     client = QdrantClient(path=str(tmp_path / "data" / "qdrant"))
-    ChunkStore(client, "kb", "gemini-embedding-001", 768).ensure()
+    QdrantStore(client, "kb", "gemini-embedding-001", 768).ensure()
     client.close()
     assert main(["ask", "anything"]) == 1
     err = capsys.readouterr().err

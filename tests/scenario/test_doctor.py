@@ -18,7 +18,7 @@ from bot.doctor import (
     run_checks,
 )
 from bot.doctor_models import check_image_model
-from bot.kb.stores.qdrant import ChunkStore
+from bot.kb.stores.qdrant import QdrantStore
 from bot.kb.stores.qdrant_client import open_qdrant
 from bot.providers.factory import embedding_space
 from bot.providers.google_client import build_genai_client
@@ -35,7 +35,7 @@ def slack():
 def ingest_nothing(settings: Settings) -> None:
     """Create the knowledge base's collection, as a first `curator ingest` would."""
     client = open_qdrant(settings)
-    ChunkStore(client, settings.collection, *embedding_space(settings)).ensure()
+    QdrantStore(client, settings.collection, *embedding_space(settings)).ensure()
     client.close()
 
 

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from bot.console.emulator import SlackEmulator
-from bot.find.download import DownloadError, SlackFileDownloader, UnsupportedFile
+from bot.slack.download import DownloadError, SlackFileDownloader, UnsupportedFile
 
 TOKEN = "xoxb-secret-token"
 

@@ -11,7 +11,7 @@ import pytest
 
 from bot.kb.ingest import Ingestor
 from bot.kb.manifest import Manifest
-from bot.kb.stores.qdrant import ChunkStore
+from bot.kb.stores.qdrant import QdrantStore
 from tests.conftest import REPO, make_store
 from tests.fakes.embedders import CountingEmbedder, HashingEmbedder
 
@@ -25,7 +25,7 @@ def write_kb(root: Path, files: int = 4, version: int = 1) -> None:
         )
 
 
-def all_points(store: ChunkStore) -> dict[str, tuple[str, str]]:
+def all_points(store: QdrantStore) -> dict[str, tuple[str, str]]:
     """Every stored chunk: id -> (doc_id, text)."""
     points, _ = store._client.scroll(store.name, limit=10_000, with_payload=True)
     return {str(p.id): (p.payload["doc_id"], p.payload["text"]) for p in points}
@@ -141,12 +141,12 @@ KILLED_RUN = textwrap.dedent(
     from qdrant_client import QdrantClient
     from bot.kb.ingest import Ingestor
     from bot.kb.manifest import Manifest
-    from bot.kb.stores.qdrant import ChunkStore
+    from bot.kb.stores.qdrant import QdrantStore
     from tests.fakes.embedders import HashingEmbedder
 
     kb, qdrant_path, manifest_path, where, after = sys.argv[1:6]
     embedder = HashingEmbedder()
-    store = ChunkStore(QdrantClient(path=qdrant_path), "kb", embedder.model_id, embedder.dimension)
+    store = QdrantStore(QdrantClient(path=qdrant_path), "kb", embedder.model_id, embedder.dimension)
     manifest = Manifest(Path(manifest_path))
     calls = {"n": 0}
 

@@ -19,7 +19,7 @@ from bot.find.encoders.offline_encoder import DUPLICATE_SIMILARITY, OfflineImage
 from bot.find.encoders.vision_model import to_rgb
 from bot.kb.ingest import Ingestor
 from bot.kb.manifest import Manifest
-from bot.kb.stores.qdrant import ChunkStore
+from bot.kb.stores.base import VectorStore
 from tests.conftest import SAMPLE_KB, make_store
 from tests.fakes.screens import as_upload, crossword, error_dialog, traffic_light
 
@@ -43,7 +43,7 @@ def encoder(local_embedder, request, tmp_path_factory) -> OfflineImageEncoder:
 
 
 @pytest.fixture(scope="module")
-def text_kb(local_embedder, tmp_path_factory) -> ChunkStore:
+def text_kb(local_embedder, tmp_path_factory) -> VectorStore:
     """The 20 text documents of the sample knowledge base, ingested with the shared MiniLM (its images are
     left out: they are not what these tests search, and the CNN would embed each one)."""
     from qdrant_client import QdrantClient

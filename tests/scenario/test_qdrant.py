@@ -7,7 +7,8 @@ import threading
 import pytest
 
 from bot.config import Settings
-from bot.kb.stores.qdrant import ChunkRecord, ChunkStore
+from bot.kb.stores.base import ChunkRecord
+from bot.kb.stores.qdrant import QdrantStore
 from bot.kb.stores.qdrant_client import open_qdrant
 from tests.fakes.embedders import HashingEmbedder
 
@@ -20,7 +21,7 @@ def record(n: int, embedder: HashingEmbedder) -> ChunkRecord:
 def test_concurrent_writers_and_readers_lose_nothing_in_local_mode(tmp_path):
     settings = Settings(_env_file=None, CURATOR_DATA_DIR=tmp_path)
     embedder = HashingEmbedder(64)
-    store = ChunkStore(open_qdrant(settings), "kb", embedder.model_id, embedder.dimension)
+    store = QdrantStore(open_qdrant(settings), "kb", embedder.model_id, embedder.dimension)
     store.ensure()
     errors: list[BaseException] = []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from bot.routing.router import SLASH_COMMANDS
+from bot.commands import SLASH_COMMANDS
 from tests.conftest import REPO
 
 MANIFEST = yaml.safe_load((REPO / "manifest.yml").read_text())
@@ -41,7 +41,7 @@ def test_every_declared_command_is_handled_and_every_handled_command_is_declared
     assert declared == set(SLASH_COMMANDS)
 
 
-def test_every_subscribed_event_has_a_listener(tmp_path, sample_kb):
+def test_every_subscribed_event_has_a_listener(tmp_path, memory_kb):
     """An event without a listener gets a 404 from Bolt, which Slack counts as a failed delivery."""
     from slack_bolt import BoltRequest
     from slack_sdk import WebClient
@@ -58,7 +58,7 @@ def test_every_subscribed_event_has_a_listener(tmp_path, sample_kb):
     channels = {"message.channels": "CGENERAL", "message.groups": "GPRIVATE", "message.im": None, "message.mpim": "GMPIM"}
     with SlackEmulator() as slack:
         settings = slack_settings(slack, tmp_path)
-        app = make_app(settings, make_services(settings, sample_kb, ScriptedAnswerer()))
+        app = make_app(settings, make_services(settings, memory_kb, ScriptedAnswerer()))
         for event in MANIFEST["settings"]["event_subscriptions"]["bot_events"]:
             if event == "app_home_opened":
                 payload = slack.app_home_opened()

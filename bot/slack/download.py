@@ -15,6 +15,7 @@ import urllib.request
 from collections.abc import Callable, Collection
 from urllib.parse import urljoin, urlsplit
 
+from bot.errors import UserError
 from bot.kb.images import DownloadedImage, UnsupportedFile, decode_image
 
 __all__ = ["SLACK_FILE_HOSTS", "DownloadError", "DownloadedImage", "SlackFileDownloader", "UnsupportedFile"]
@@ -29,7 +30,7 @@ NO_ACCESS = ("I couldn't access that file: Slack sent its sign-in page instead. 
              "Check the bot token and that the app has the files:read scope.")
 
 
-class DownloadError(Exception):
+class DownloadError(UserError):
     """The file could not be fetched from Slack; the message is safe to show to a user."""
 
 

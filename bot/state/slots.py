@@ -1,4 +1,5 @@
-"""A fair, bounded queue for image generation: at most `limit` drawings at once, the rest wait in line."""
+"""Draw slots in one process: at most `limit` drawings run at once, the rest wait in line (first come, first
+served) and hear their position. A shared implementation (several processes) implements DrawSlots."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 
+from bot.errors import UserError
+
 MAX_WAIT_S = 600.0  # a drawing that cannot start within ten minutes is told so instead of waiting forever
 
 
-class QueueTimeout(Exception):
+class QueueTimeout(UserError):
     """The drawing waited too long for a free slot."""
 
 
