@@ -41,33 +41,39 @@ from bot.slack.preflight import (
 if TYPE_CHECKING:
     from google import genai
 
+    from bot.services import Services
+
 MODEL_CHECKS = (check_embedding_model, check_answer_model, check_caption_model, check_image_model, check_image_search)
 MODEL_NAMES = ("Embedding model", "Answer model", "Image captions", "Image model", "Image search")
 
 
-def run_checks(settings: Settings, client: genai.Client | None = None) -> list[Check]:
-    """Run every check within DOCTOR_DEADLINE_S; the Google checks share one genai client (`client`, or a new one
-    built for the doctor: one attempt per request, requests no longer than the deadline)."""
+def run_checks(settings: Settings) -> list[Check]:
+    """Run every check within DOCTOR_DEADLINE_S against the app as serve assembles it (`build_services`), built
+    with the doctor's settings: one attempt per request, requests no longer than the deadline."""
     settings = _for_doctor(settings)
     budget = settings.doctor_deadline_s
     deadline = time.monotonic() + budget
-    services = [Job("Qdrant", partial(check_qdrant, settings), _qdrant_target(settings)),
-                Job("Slack", partial(check_slack, settings), safe_url(settings.slack_api_url))]
+    slack = [Job("Slack", partial(check_slack, settings), safe_url(settings.slack_api_url))]
     if settings.slack_app_token is not None:
-        services.append(Job("Slack Socket Mode", partial(check_socket_mode, settings),
-                            safe_url(settings.slack_api_url)))
-    clients: list = []
-    credentials = Job("Google credentials", lambda: _credentials_into(clients, settings, client), _google(settings))
-    first = credentials.result(deadline, budget)
-    google = clients[0] if clients and first.status == OK else None
-    if google is None:  # nothing to reach: each model check says why it was skipped (or checks OCR) at once
-        models = [check(settings, None, None) for check in MODEL_CHECKS]
-    else:
-        catalog = _catalog(settings, google)
-        jobs = [Job(name, partial(check, settings, google, catalog), _google(settings))
-                for name, check in zip(MODEL_NAMES, MODEL_CHECKS, strict=True)]
-        models = [job.result(deadline, budget) for job in jobs]
-    checks = [first, *models] + [job.result(deadline, budget) for job in services]
+        slack.append(Job("Slack Socket Mode", partial(check_socket_mode, settings), safe_url(settings.slack_api_url)))
+    built: list[Services] = []
+    assembly = Job("Assembly", lambda: _assemble_into(built, settings)).result(deadline, budget)
+    if not built:  # the app could not be assembled (or not in time): nothing else can be checked
+        return [without_self_reference(assembly)] + [job.result(deadline, budget) for job in slack]
+    services = built[0]
+    qdrant = Job("Qdrant", partial(check_store, services), _store_target(settings))
+    try:
+        credentials = Job("Google credentials", partial(check_google_credentials, settings, services),
+                          _google(settings)).result(deadline, budget)
+        if credentials.status != OK:  # nothing to reach: each model check says why it was skipped (or checks OCR)
+            models = [check(settings, None) for check in MODEL_CHECKS]
+        else:
+            jobs = [Job(name, partial(check, settings, services), _google(settings))
+                    for name, check in zip(MODEL_NAMES, MODEL_CHECKS, strict=True)]
+            models = [job.result(deadline, budget) for job in jobs]
+        checks = [credentials, *models, qdrant.result(deadline, budget)] + [job.result(deadline, budget) for job in slack]
+    finally:
+        _release(services, qdrant)
     return [without_self_reference(check) for check in checks]
 
 
@@ -76,32 +82,24 @@ def all_passed(checks: Sequence[Check]) -> bool:
     return all(check.status != FAIL for check in checks)
 
 
-__all__ = ["FAIL", "OK", "SKIPPED", "Check", "all_passed", "check_qdrant", "check_slack", "run_checks"]
+__all__ = ["FAIL", "OK", "SKIPPED", "Check", "all_passed", "check_slack", "check_store", "run_checks"]
 
 
-def check_google_credentials(settings: Settings, client: genai.Client | None = None
-                             ) -> tuple[Check, genai.Client | None]:
-    """Which Google mode is configured, proven by one authenticated call (models.list), and the client for the
-    model checks."""
+def check_google_credentials(settings: Settings, services: Services) -> Check:
+    """Which Google mode is configured, proven by one authenticated call (models.list) with the app's client."""
     name, endpoint = "Google credentials", _google(settings)
-    if not settings.uses_google:
+    client = services.kb.providers.google_client
+    if not settings.uses_google or client is None:
         detail = "none (GEMINI_API_KEY or GOOGLE_GENAI_USE_VERTEXAI): offline providers, drawing unavailable"
-        return Check(name, SKIPPED, detail), None
+        return Check(name, SKIPPED, detail)
     mode = "Gemini API key (GEMINI_API_KEY)"
     if settings.google_genai_use_vertexai:
         mode = f"Vertex AI, project {settings.google_cloud_project}, location {settings.google_cloud_location}"
         try:
             mode += _vertex_identity()
         except Exception as exc:  # noqa: BLE001 - no Application Default Credentials, or an unreadable key file
-            return Check(name, FAIL, f"{mode}: no usable credentials ({first_line(exc)})", endpoint), None
-    try:
-        from bot.providers.google_client import build_genai_client
-
-        client = client or build_genai_client(settings)
-    except Exception as exc:  # noqa: BLE001 - e.g. an invalid GOOGLE_GEMINI_BASE_URL
-        return Check(name, FAIL, f"{mode}: could not set up the client ({first_line(exc)})", endpoint), None
-    check = attempt(name, partial(_authenticate, client, settings, mode), endpoint)
-    return check, client
+            return Check(name, FAIL, f"{mode}: no usable credentials ({first_line(exc)})", endpoint)
+    return attempt(name, partial(_authenticate, client, settings, mode), endpoint)
 
 
 def _authenticate(client: genai.Client, settings: Settings, mode: str) -> str:
@@ -117,10 +115,25 @@ def _authenticate(client: genai.Client, settings: Settings, mode: str) -> str:
     return f"{mode}: accepted (models.list answered)"
 
 
-def _credentials_into(clients: list, settings: Settings, client: genai.Client | None) -> Check:
-    check, built = check_google_credentials(settings, client)
-    clients.append(built)
-    return check
+def _assemble_into(built: list, settings: Settings) -> Check:
+    """Build the app as serve does (no network call: clients connect on first use) and keep it in `built`."""
+    from bot.services import build_services
+
+    try:
+        built.append(build_services(settings))
+    except Exception as exc:  # noqa: BLE001 - e.g. the local folder is locked, or an invalid GOOGLE_GEMINI_BASE_URL
+        return Check("Assembly", FAIL, f"the app could not be set up: {first_line(exc)}")
+    return Check("Assembly", OK, "the app is set up")
+
+
+def _release(services: Services, store_check: Job) -> None:
+    """Release the app's databases and outbox (the model checks don't use them), and its knowledge base once its
+    check is over: one still hanging past the deadline keeps it (its thread is a daemon, gone with the process)."""
+    services.outbox.close()
+    services.state.close()
+    services.draw.records.close()
+    if store_check.done:
+        services.kb.close()
 
 
 def _vertex_identity() -> str:
@@ -132,16 +145,11 @@ def _vertex_identity() -> str:
     return f", as {email}" if email else ""
 
 
-def check_qdrant(settings: Settings) -> Check:
-    """Open Qdrant (QDRANT_URL or local mode) and check the configured knowledge base has been ingested."""
+def check_store(services: Services) -> Check:
+    """The app's knowledge base (Qdrant at QDRANT_URL or in local mode, or VECTOR_STORE's engine) has been ingested."""
     from bot.kb.stores.base import KnowledgeBaseError
-    from bot.services import build_store
 
-    where = _qdrant_target(settings)
-    try:
-        store, manifest = build_store(settings)
-    except Exception as exc:  # noqa: BLE001 - e.g. the local folder is locked by a running Curator
-        return Check("Qdrant", FAIL, first_line(exc), where)
+    store, where = services.kb.store, _store_target(services.settings)
     try:
         store.check_ready()  # says what to do when this space was never built
         return Check("Qdrant", OK, f"collection {store.name} holds {store.count()} chunks", where)
@@ -149,9 +157,6 @@ def check_qdrant(settings: Settings) -> Check:
         return Check("Qdrant", FAIL, str(exc), where)
     except Exception as exc:  # noqa: BLE001 - unreachable server, wrong QDRANT_API_KEY
         return Check("Qdrant", FAIL, first_line(exc), where)
-    finally:
-        store.close()
-        manifest.close()
 
 
 def check_slack(settings: Settings) -> Check:
@@ -189,14 +194,6 @@ def _for_doctor(settings: Settings) -> Settings:
     return settings.model_copy(update={"google_retry_attempts": 1, "google_timeout_s": timeout})
 
 
-def _catalog(settings: Settings, client: genai.Client | None):
-    if client is None:
-        return None
-    from bot.providers.models import ModelCatalog
-
-    return ModelCatalog(client, settings.google_connect_timeout_s)
-
-
 def _google(settings: Settings) -> str:
     if not settings.uses_google:
         return ""
@@ -205,5 +202,7 @@ def _google(settings: Settings) -> str:
     return google_endpoint(settings)
 
 
-def _qdrant_target(settings: Settings) -> str:
+def _store_target(settings: Settings) -> str:
+    if settings.vector_store == "memory":
+        return "in memory (VECTOR_STORE=memory)"
     return safe_url(settings.qdrant_url) if settings.qdrant_url else f"{settings.local_qdrant_path} (local mode)"

@@ -81,6 +81,11 @@ class Job:
             check = Check(self.name, FAIL, first_line(exc), self.endpoint, self.model)
         self._result = replace(check, seconds=round(time.monotonic() - self._started, 2))
 
+    @property
+    def done(self) -> bool:
+        """True once the check has finished (in time or not)."""
+        return self._result is not None
+
     def result(self, deadline: float, budget: float) -> Check:
         """The check's outcome, waiting at most until `deadline` (monotonic); a late one fails, naming its target."""
         self._thread.join(max(0.0, deadline - time.monotonic()))

@@ -18,30 +18,31 @@ if TYPE_CHECKING:
     from google import genai
 
     from bot.providers.models import ModelCatalog
+    from bot.services import Services
 
 
-def check_embedding_model(settings: Settings, client: genai.Client | None, catalog: ModelCatalog | None) -> Check:
+def check_embedding_model(settings: Settings, services: Services | None) -> Check:
     """Look EMBEDDING_MODEL up and embed one short query at EMBEDDING_DIM."""
     name = "Embedding model"
-    if client is None:
+    if services is None:
         return without_client(name, settings, "offline MiniLM embeddings")
 
     def embed() -> str:
-        from bot.providers.gemini_embedder import GeminiEmbedder, preparation
+        from bot.providers.gemini_embedder import preparation
 
-        embedder = GeminiEmbedder(client, settings.embedding_model, settings.embedding_dim, catalog)
-        vector = embedder.embed_query("curator doctor")
+        vector = services.kb.providers.embedder.embed_query("curator doctor")
         how = "task prefixes in the text" if preparation(settings.embedding_model) == "task-prefix" else "task types"
         return f"embedded a test query ({len(vector)}-d, {how})"
 
     return attempt(name, embed, _endpoint(settings), settings.embedding_model)
 
 
-def check_answer_model(settings: Settings, client: genai.Client | None, catalog: ModelCatalog | None) -> Check:
+def check_answer_model(settings: Settings, services: Services | None) -> Check:
     """Look ANSWER_MODEL up and ask it for a few tokens under a system instruction, as answers do."""
     name = "Answer model"
-    if client is None:
+    if services is None:
         return without_client(name, settings, "offline extractive answers")
+    client, catalog = _google_client(services)
 
     def answer() -> str:
         from google.genai import types
@@ -58,15 +59,16 @@ def check_answer_model(settings: Settings, client: genai.Client | None, catalog:
     return attempt(name, answer, _endpoint(settings), settings.answer_model)
 
 
-def check_caption_model(settings: Settings, client: genai.Client | None, catalog: ModelCatalog | None) -> Check:
+def check_caption_model(settings: Settings, services: Services | None) -> Check:
     """Ask ANSWER_MODEL for JSON that follows a schema, as image captions do (Find with Google encoders)."""
     from bot.find.encoders.factory import image_encoder_kind
 
     name = "Image captions"
     if image_encoder_kind(settings) == "offline":
         return Check(name, SKIPPED, "offline image search: Tesseract OCR and ImageNet labels")
-    if client is None:
+    if services is None:
         return without_client(name, settings, "offline image search")
+    client, catalog = _google_client(services)
 
     def caption() -> str:
         from google.genai import types
@@ -87,7 +89,7 @@ def check_caption_model(settings: Settings, client: genai.Client | None, catalog
     return attempt(name, caption, _endpoint(settings), settings.answer_model)
 
 
-def check_image_model(settings: Settings, client: genai.Client | None, catalog: ModelCatalog | None) -> Check:
+def check_image_model(settings: Settings, services: Services | None) -> Check:
     """Look IMAGE_MODEL up and have Google parse a full drawing request (countTokens: nothing drawn or billed)."""
     from bot.draw.generators.model_errors import (
         IMAGEN_SHUTDOWN,
@@ -95,9 +97,11 @@ def check_image_model(settings: Settings, client: genai.Client | None, catalog: 
         is_imagen_model,
     )
 
-    name, model = "Image model", settings.image_model
-    if client is None:
-        return without_client(name, settings, "drawing unavailable")
+    generator = services.draw.generator if services is not None else None
+    if generator is None:
+        return without_client("Image model", settings, "drawing unavailable")
+    name, model = "Image model", getattr(generator, "model", settings.image_model)
+    client, catalog = _google_client(services)
     if is_imagen_model(model):
         if not client.vertexai:
             from bot.draw.generators.imagen import needs_vertex_message
@@ -130,7 +134,7 @@ def check_image_model(settings: Settings, client: genai.Client | None, catalog: 
     return attempt(name, probe, _endpoint(settings), model)
 
 
-def check_image_search(settings: Settings, client: genai.Client | None, catalog: ModelCatalog | None) -> Check:
+def check_image_search(settings: Settings, services: Services | None) -> Check:
     """Find's image encoder: offline, that Tesseract OCR is installed; with Google, embed a tiny image."""
     from bot.find.encoders.factory import image_encoder_kind
 
@@ -142,7 +146,7 @@ def check_image_search(settings: Settings, client: genai.Client | None, catalog:
             return Check(name, FAIL, "offline, but Tesseract OCR is missing: words in screenshots can't be read. "
                                      "Install it with scripts/system-packages.sh (Debian package tesseract-ocr)")
         return Check(name, OK, "offline: EfficientNet-lite0 labels and features, Tesseract OCR")
-    if client is None:
+    if services is None:
         return without_client(name, settings, "offline image search")
 
     def embed() -> str:
@@ -151,19 +155,21 @@ def check_image_search(settings: Settings, client: genai.Client | None, catalog:
         from PIL import Image
 
         from bot.find.base import ImageDescription
-        from bot.find.encoders.factory import build_image_encoder
         from bot.kb.images import decode_image
-        from bot.providers.gemini_embedder import GeminiEmbedder
 
         out = io.BytesIO()
         Image.new("RGB", (8, 8), (200, 40, 40)).save(out, format="PNG")
-        text_embedder = GeminiEmbedder(client, settings.embedding_model, settings.embedding_dim, catalog)
-        encoder, _ = build_image_encoder(settings, text_embedder, client, catalog)
+        encoder = services.kb.images.encoder
         vectors = encoder.embed(decode_image(out.getvalue(), "doctor.png", 64), ImageDescription("a red square"))
         return f"embedded a test image with the {kind} encoder ({len(vectors.semantic)}-d text space, {len(vectors.visual)}-d look)"
 
     model = settings.multimodal_embedding_model if kind == "vertex" else settings.embedding_model
     return attempt(name, embed, _endpoint(settings), model)
+
+
+def _google_client(services: Services) -> tuple[genai.Client, ModelCatalog | None]:
+    """The genai client and model catalog the app's Google providers share."""
+    return services.kb.providers.google_client, services.kb.providers.models
 
 
 def _require_json_object(text: str | None, field: str) -> None:

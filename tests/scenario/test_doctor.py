@@ -13,15 +13,15 @@ from bot.doctor import (
     SKIPPED,
     Check,
     all_passed,
-    check_qdrant,
     check_slack,
+    check_store,
     run_checks,
 )
 from bot.doctor_models import check_image_model
 from bot.kb.stores.qdrant import QdrantStore
 from bot.kb.stores.qdrant_client import open_qdrant
 from bot.providers.factory import embedding_space
-from bot.providers.google_client import build_genai_client
+from bot.services import build_services
 from tests.fakes.gemini_api import FakeGemini
 from tests.fakes.gemini_clients import google_settings, write_service_account_file
 
@@ -37,6 +37,24 @@ def ingest_nothing(settings: Settings) -> None:
     client = open_qdrant(settings)
     QdrantStore(client, settings.collection, *embedding_space(settings)).ensure()
     client.close()
+
+
+def store_check(settings: Settings) -> Check:
+    """The Qdrant check of the app as serve assembles it."""
+    services = build_services(settings)
+    try:
+        return check_store(services)
+    finally:
+        services.close()
+
+
+def image_model_check(settings: Settings) -> Check:
+    """The image model check of the app as serve assembles it."""
+    services = build_services(settings)
+    try:
+        return check_image_model(settings, services)
+    finally:
+        services.close()
 
 
 def by_name(checks: list[Check]) -> dict[str, Check]:
@@ -116,14 +134,13 @@ def test_a_retired_answer_model_fails_every_check_that_uses_it(fake, tmp_path):
 
 
 def test_image_size_is_reported_with_whether_the_version_takes_it(fake, tmp_path):
-    check = check_image_model(google_settings(fake, tmp_path, IMAGE_SIZE="4K"), build_genai_client(
-        google_settings(fake, tmp_path)), None)
+    check = image_model_check(google_settings(fake, tmp_path, IMAGE_SIZE="4K"))
     assert check.status == OK and check.detail.endswith("IMAGE_SIZE=4K not accepted: drawn at the default size")
 
 
 def test_imagen_with_an_api_key_fails_without_a_request(fake, tmp_path):
     settings = google_settings(fake, tmp_path, IMAGE_MODEL="imagen-4.0-generate-001")
-    check = check_image_model(settings, build_genai_client(settings), None)
+    check = image_model_check(settings)
     assert check.status == FAIL and "GOOGLE_GENAI_USE_VERTEXAI=true" in check.detail
     assert fake.requests == []
 
@@ -195,12 +212,12 @@ def test_offline_image_search_without_tesseract_fails_saying_how_to_install_it(s
 
 
 def test_a_knowledge_base_never_ingested_fails_saying_what_to_do(settings):
-    check = check_qdrant(settings)
+    check = store_check(settings)
     assert check.status == FAIL and "is empty. Add documents with `curator ingest PATH`" in check.detail
 
 
 def test_an_unreachable_qdrant_server_fails(tmp_path):
-    check = check_qdrant(Settings(_env_file=None, QDRANT_URL="http://127.0.0.1:1", QDRANT_TIMEOUT_S=2,
+    check = store_check(Settings(_env_file=None, QDRANT_URL="http://127.0.0.1:1", QDRANT_TIMEOUT_S=2,
                                   QDRANT_API_KEY="qdrant-secret", CURATOR_DATA_DIR=tmp_path))
     assert check.status == FAIL and check.endpoint == "http://127.0.0.1:1"
     assert "qdrant-secret" not in check.detail
