@@ -200,7 +200,7 @@ def test_a_killed_run_rerun_ends_with_exactly_the_chunks_of_a_clean_run(tmp_path
 def test_a_knowledge_base_chunked_by_an_older_pipeline_is_rechunked(kb_dir, qdrant, manifest, monkeypatch):
     """After an upgrade that changes how documents are chunked, `curator ingest` re-chunks unchanged files
     (the old chunks would be quoted the old way), and the run after that skips them again."""
-    import bot.kb.ingest as ingest
+    from bot.kb import ingest
 
     embedder = CountingEmbedder(HashingEmbedder())
     store = make_store(qdrant, embedder)

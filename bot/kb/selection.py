@@ -24,6 +24,7 @@ from bot.kb.question import (
     QuestionTerms,
     analyse,
     mentions,
+    platforms,
     present,
     stems_of,
 )
@@ -62,7 +63,8 @@ class Selector:
         order = sorted(top, key=lambda i: -scores[i])
         best = order[0]
         gap = self._refusals.missing_code(terms, units) or self._refusals.unlisted_name(terms, weights, units) \
-            or self._refusals.stranger(terms, weights, [units[best]])
+            or self._refusals.stranger(terms, weights, [units[best]]) \
+            or scores[best] < self.tuning.strong_support and self._refusals.unsupported(weights, units[best])
         if gap or scores[best] < self.tuning.min_support or coverage[best] < self.tuning.min_coverage:
             return self._refusals.catch_all(terms, units, gap) or Choice(
                 reason=f"nothing on '{gap}'" if gap else f"support {scores[best]:.2f}, coverage {coverage[best]:.2f}",
@@ -160,14 +162,19 @@ class Selector:
                 scores[i] += self.tuning.shape_bonus
             if unit.general and any(s not in stems_of(unit.text) for s in weights.specific):
                 scores[i] -= self.tuning.general_penalty
+            if terms.platforms and platforms(f"{unit.context} {unit.local}") and \
+                    not terms.platforms & platforms(f"{unit.context} {unit.local}"):
+                scores[i] -= self.tuning.platform_penalty  # "on a Mac?" is not answered by the Windows steps
         return scores
 
     def _whole(self, best: Unit, units: Sequence[Unit], terms: QuestionTerms) -> Unit:
-        """A step of a list answers "how do I" as the whole list; a list item otherwise stands alone."""
+        """A step of a list (or a sentence of a short paragraph) answers "how do I" as the whole list (or
+        paragraph); a list item otherwise stands alone."""
         if best.kind in ("item", "sentence") and terms.how_to:
-            for unit in units:
-                if unit.kind in ("steps", "entry") and unit.number == best.number and best.text in unit.text:
-                    return unit
+            for kind in ("steps", "entry", "paragraph"):  # "Run `kestrel rollback`" comes with what follows it
+                for unit in units:
+                    if unit.kind == kind and unit.number == best.number and best.text in unit.text:
+                        return unit
         return best
 
 
@@ -175,9 +182,9 @@ def _composites(terms: QuestionTerms) -> set[str]:
     """Which kinds of whole lists and sections may answer: steps for "how do I", a paragraph for "why"."""
     kinds: set[str] = set()
     if terms.how_to:
-        kinds |= {"steps", "entry", "list"}
+        kinds |= {"steps", "entry", "list", "paragraph"}
     if terms.fix and not terms.why:
-        kinds |= {"entry", "steps"}
+        kinds |= {"entry", "steps", "paragraph"}
     if terms.why:
         kinds |= {"paragraph", "section", "entry"}
     if terms.enumeration:
