@@ -48,6 +48,7 @@ class Selector:
     def choose(self, question: str, units: Sequence[Unit]) -> Choice:
         """The best units for `question`, or an empty Choice with the reason."""
         terms = analyse(question, self._stats)
+        every = list(units)
         units = [u for u in units if not u.parts or u.kind in _composites(terms)]
         if not units:
             return Choice(reason="no passages")
@@ -69,7 +70,7 @@ class Selector:
             return self._refusals.catch_all(terms, units, gap) or Choice(
                 reason=f"nothing on '{gap}'" if gap else f"support {scores[best]:.2f}, coverage {coverage[best]:.2f}",
                 scores=[float(scores[i]) for i in order[:3]])
-        chosen = [self._whole(units[best], units, terms)]
+        chosen = [self._whole(units[best], every, terms)]
         exceptions = _exceptions(chosen[0], units)
         if exceptions is not None:
             return Choice(units=[chosen[0], exceptions], scores=[float(scores[i]) for i in order[:3]])
@@ -182,9 +183,9 @@ def _composites(terms: QuestionTerms) -> set[str]:
     """Which kinds of whole lists and sections may answer: steps for "how do I", a paragraph for "why"."""
     kinds: set[str] = set()
     if terms.how_to:
-        kinds |= {"steps", "entry", "list", "paragraph"}
+        kinds |= {"steps", "entry", "list"}
     if terms.fix and not terms.why:
-        kinds |= {"entry", "steps", "paragraph"}
+        kinds |= {"entry", "steps"}
     if terms.why:
         kinds |= {"paragraph", "section", "entry"}
     if terms.enumeration:
