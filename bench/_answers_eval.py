@@ -101,8 +101,8 @@ def run(kb_root: Path, items: list[dict], settings=None, threads: int = 1) -> li
 
     torch.set_num_threads(threads)
     from bot.config import Settings
-    from bot.providers.base import Turn
     from bot.services import build_knowledge_base
+    from bot.types import Turn
 
     with tempfile.TemporaryDirectory() as tmp:
         kb = build_knowledge_base(settings or Settings(_env_file=None, CURATOR_DATA_DIR=Path(tmp)))

@@ -42,7 +42,11 @@ def answer_times(app, emulator, question: str, timeout: float = 120.0) -> dict:
 
 def main() -> None:
     from bot.app import build_app
-    from bot.cli_console import _console_services
+
+    try:
+        from bot.cli.console import _console_services
+    except ModuleNotFoundError:  # a baseline commit from before bot/cli/
+        from bot.cli_console import _console_services
     from bot.config import Settings
     from bot.console.emulator import SlackEmulator
 

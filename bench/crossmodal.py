@@ -44,7 +44,7 @@ from pathlib import Path
 
 from bench._report import REPO, arguments, emit, percentile, stamp, table
 from bot.config import Settings
-from bot.find.images import decode_image
+from bot.kb.images import decode_image
 
 EVAL_DIR = REPO / "examples" / "eval"
 LABELS = EVAL_DIR / "crossmodal.jsonl"
@@ -211,8 +211,8 @@ def offline_run(name: str, work: Path, queries: list[Query], neutral: bool, quic
 
 def stand_in_captioner(captions: dict[str, str]) -> Callable[[dict], str]:
     """generateContent answers for the image captioner: Tesseract's text and a caption looked up by hash."""
-    from bot.find import ocr
-    from bot.find.vision_model import open_image
+    from bot.find.encoders import ocr
+    from bot.find.encoders.vision_model import open_image
     from tests.fakes.gemini_api import (
         _b64decode,  # google-genai sends URL-safe base64 without padding
     )
@@ -335,10 +335,10 @@ def main() -> None:
          "construction and only show that nothing in between loses the match. Real Gemini quality needs a "
          "run with credentials (not possible on this machine)."),
         ("Caveat: the offline similarity floors and the image -> image ranking (the mean of the look and the "
-         "meaning cosine; bot/find/factory.py, bot/find/service.py) were chosen while looking at this set, "
+         "meaning cosine; bot/find/encoders/factory.py, bot/find/service.py) were chosen while looking at this set, "
          "which is the only labelled one: with the look alone, two variants were missed (a diagram shown "
          "small in a wiki page, a cropped photo) and every diagram looked like every other (0.84-0.88). Its "
-         "numbers are therefore optimistic; the unit tests (tests/test_find.py) use other images."),
+         "numbers are therefore optimistic; the unit tests (tests/scenario/test_find.py) use other images."),
     ])
     emit("crossmodal", body, args.write)
 

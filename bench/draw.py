@@ -21,7 +21,7 @@ from bench.slack_bot import knowledge_base
 from bot.config import Settings
 from bot.console.emulator import SlackEmulator
 from bot.services import Services, build_draw_service
-from bot.state import StateStore
+from bot.state.sqlite import StateStore
 from tests.fakes.generators import ScriptedGenerator
 from tests.slack_harness import SIGNING_SECRET, ScriptedAnswerer, dispatch, make_app
 

@@ -1,6 +1,6 @@
 """Fast failures (issue 15): the real CLI commands against a loopback socket that accepts and never answers.
 
-Each case is a fresh `python -m bot.cli ...` process with the default timeouts (no timeout setting in its
+Each case is a fresh `python -m bot.cli.main ...` process with the default timeouts (no timeout setting in its
 environment, no .env: it runs in an empty folder), whose Google, Slack (and, for doctor, Qdrant) endpoints
 point at tests/fakes/hanging.py. Measured from this process: the wall time to the command's first non-empty
 output line and to its exit, and when the hanging socket accepted its first connection (the command's
@@ -59,7 +59,7 @@ def launch(case: str, args: list[str], env: dict[str, str], cwd: Path, hang: Han
     """Run `curator ARGS` to its end, time-stamping each output line as it arrives."""
     lines: list[tuple[float, str]] = []
     started = time.monotonic()
-    process = subprocess.Popen([sys.executable, "-m", "bot.cli", *args], cwd=cwd, env=env, text=True,
+    process = subprocess.Popen([sys.executable, "-m", "bot.cli.main", *args], cwd=cwd, env=env, text=True,
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def read(stream) -> None:
@@ -83,7 +83,7 @@ def gemini_knowledge_base(data_dir: Path, cwd: Path) -> None:
     """A small knowledge base in the Gemini space, built against the fake, so `ask` gets as far as Google."""
     with FakeGemini(record_traffic=False) as fake:
         env = clean_env(data_dir, GEMINI_API_KEY=fake.api_key, GOOGLE_GEMINI_BASE_URL=fake.base_url.rstrip("/"))
-        subprocess.run([sys.executable, "-m", "bot.cli", "ingest", str(REPO / "examples" / "kb" / "it")], cwd=cwd,
+        subprocess.run([sys.executable, "-m", "bot.cli.main", "ingest", str(REPO / "examples" / "kb" / "it")], cwd=cwd,
                        env=env, capture_output=True, check=True, timeout=600)
 
 

@@ -21,7 +21,7 @@ from bench._report import arguments, commit_ms, emit, stamp, table
 from bot.kb import sparse
 from bot.kb.ingest import Ingestor, IngestReport
 from bot.kb.manifest import Manifest
-from bot.kb.store import ChunkStore
+from bot.kb.stores.qdrant import ChunkStore
 
 TARGET_CHUNKS_PER_S = 1_000
 MODES = {"in-memory": False, "on-disk": True}

@@ -27,7 +27,7 @@ from qdrant_client import QdrantClient
 from bench._report import REPO, arguments, emit, stamp, table
 from bot.kb.ingest import Ingestor
 from bot.kb.manifest import Manifest
-from bot.kb.store import ChunkRecord, ChunkStore
+from bot.kb.stores.qdrant import ChunkRecord, ChunkStore
 from bot.providers.local_embedder import LocalEmbedder
 
 MODES = ("dense", "sparse", "hybrid")

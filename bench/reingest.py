@@ -20,7 +20,7 @@ from bench._corpus import SAMPLE_KB, ZeroLatencyEmbedder, write_markdown_corpus
 from bench._report import arguments, emit, stamp, table
 from bot.kb.ingest import Ingestor, IngestReport
 from bot.kb.manifest import Manifest
-from bot.kb.store import ChunkStore
+from bot.kb.stores.qdrant import ChunkStore
 from bot.providers.local_embedder import LocalEmbedder
 from tests.fakes.embedders import CountingEmbedder
 

@@ -171,7 +171,7 @@ class CountingEmbedder:
 
 def router_decide(embedder) -> Decide:
     """Today's router offline (no second opinion), with `embedder` (None: the word rules alone)."""
-    from bot.router import UNSURE, Router, Thread
+    from bot.routing.router import UNSURE, Router, Thread
 
     counting = CountingEmbedder(embedder) if embedder is not None else None
     router = Router(counting)

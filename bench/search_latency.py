@@ -21,7 +21,7 @@ from qdrant_client import QdrantClient
 from bench._corpus import paragraph, sentences
 from bench._report import arguments, emit, percentile, stamp, table
 from bot.kb.ask import PASSAGES_PER_ANSWER
-from bot.kb.store import ChunkRecord, ChunkStore
+from bot.kb.stores.qdrant import ChunkRecord, ChunkStore
 
 DIMENSION = 384
 BATCH = 500

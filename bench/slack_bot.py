@@ -27,17 +27,17 @@ from bench._corpus import SAMPLE_KB
 from bench._report import arguments, emit, percentile, stamp, table
 from bot.config import Settings
 from bot.console.emulator import SlackEmulator
-from bot.find.factory import OFFLINE_TUNING
+from bot.find.encoders.factory import OFFLINE_TUNING
+from bot.find.encoders.offline_encoder import OfflineImageEncoder
 from bot.find.index import ImageIndex
-from bot.find.offline_encoder import OfflineImageEncoder
 from bot.kb.ask import AskService
 from bot.kb.ingest import Ingestor
 from bot.kb.manifest import Manifest
-from bot.kb.store import ChunkStore
+from bot.kb.stores.qdrant import ChunkStore
 from bot.providers.factory import Providers
 from bot.services import KnowledgeBase, Services, build_draw_service
 from bot.slack.outbox import Outbox
-from bot.state import StateStore
+from bot.state.sqlite import StateStore
 from tests.fakes.embedders import HashingEmbedder
 from tests.slack_harness import SIGNING_SECRET, ScriptedAnswerer, dispatch, make_app
 

@@ -33,12 +33,12 @@ from bench._report import arguments, emit, percentile, stamp, table
 from bench.slack_bot import knowledge_base
 from bot.config import Settings
 from bot.console.emulator import SlackEmulator
-from bot.providers.base import Passage, Turn
 from bot.services import Services, build_draw_service
 from bot.slack.clock import Clock, ScaledClock
 from bot.slack.limits import POST_PER_WORKSPACE, TIER_2, TIER_3
 from bot.slack.outbox import Outbox
-from bot.state import StateStore
+from bot.state.sqlite import StateStore
+from bot.types import Passage, Turn
 from tests.slack_harness import SIGNING_SECRET, bot_replies, dispatch, make_app
 
 PIECES = [f"Step {i}: open the VPN client, choose the NW-SSL profile and sign in again [1]. " for i in range(17)]

@@ -5,7 +5,7 @@ Both sides run in one go, interleaved, on the same ingested sample knowledge bas
 "after" is this checkout. Each measurement is a fresh `python` process whose working directory is that side's
 code, so it imports its own `bot` package with the same virtualenv.
 
-- cold ask: the real command (`python -m bot.cli ask`, wall time) and, in a second process, its stages:
+- cold ask: the real command (`python -m bot.cli.main ask`, wall time) and, in a second process, its stages:
   imports, opening the knowledge base, retrieval (query embedding incl. the model load, hybrid search),
   the answer.
 - console: the console's services and the real app against the Slack emulator, warmed as each side's console
@@ -61,10 +61,15 @@ def run(code_dir: Path, args: list[str], env: dict) -> subprocess.CompletedProce
                           timeout=600, check=True)
 
 
+def cli_module(code_dir: Path) -> str:
+    """The `curator` command's module in `code_dir` (bot/cli.py before the layout of issue 13)."""
+    return "bot.cli.main" if (code_dir / "bot" / "cli" / "main.py").exists() else "bot.cli"
+
+
 def cold_ask(code_dir: Path, env: dict) -> dict:
     """Wall time of the real command, then the stages in a second cold process."""
     started = time.perf_counter()
-    run(code_dir, ["-m", "bot.cli", "ask", QUESTION], env)
+    run(code_dir, ["-m", cli_module(code_dir), "ask", QUESTION], env)
     wall = time.perf_counter() - started
     stages = json.loads(run(code_dir, ["-c", STAGES_CODE, QUESTION], env).stdout.strip().splitlines()[-1])
     return {"command": wall, **stages}
@@ -79,7 +84,7 @@ def console(code_dir: Path, env: dict, questions: int) -> dict:
 
 def ingest(env: dict) -> None:
     """The sample knowledge base, ingested once by this checkout (both sides read the same MiniLM space)."""
-    run(REPO, ["-m", "bot.cli", "ingest", str(REPO / "examples" / "kb")], env)
+    run(REPO, ["-m", "bot.cli.main", "ingest", str(REPO / "examples" / "kb")], env)
 
 
 def main() -> None:

@@ -35,10 +35,10 @@ from PIL import Image, ImageFilter
 
 from bench._report import REPO, arguments, emit, percentile, stamp, table
 from bot.config import Settings
-from bot.find import ocr
 from bot.find.download import SlackFileDownloader
-from bot.find.images import decode_image
-from bot.find.vision_model import RESIZE_SIZE, VisionModel, open_image
+from bot.find.encoders import ocr
+from bot.find.encoders.vision_model import RESIZE_SIZE, VisionModel, open_image
+from bot.kb.images import decode_image
 
 SAMPLE_KB = REPO / "examples" / "kb"
 PHOTO = SAMPLE_KB / "images" / "photos" / "coffee-cup.jpg"

@@ -10,19 +10,17 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.conversation import ThreadReader, thread_history, thread_images
+from bot.draw.params import USAGE as DRAW_USAGE
+from bot.draw.params import DrawParamError, parse_draw, refers_to_images
+from bot.draw.progress import Footer
+from bot.errors import ProviderError
 from bot.find.download import DownloadError
 from bot.find.flow import FindFlow
-from bot.find.images import UnsupportedFile
-from bot.imaging.base import GeneratedImage
-from bot.imaging.params import USAGE as DRAW_USAGE
-from bot.imaging.params import DrawParamError, parse_draw, refers_to_images
-from bot.imaging.progress import Footer
-from bot.imaging.records import Drawing
 from bot.kb.ask import AnswerStream, InvalidQuestion
-from bot.kb.store import KnowledgeBaseError
+from bot.kb.images import UnsupportedFile
+from bot.kb.stores.qdrant import KnowledgeBaseError
 from bot.offers import Click, Offers
-from bot.providers.base import ProviderError
-from bot.router import Decision, Kind, Thread, is_question
+from bot.routing.router import Decision, Kind, Thread, is_question
 from bot.services import Services
 from bot.slack.blocks import (
     HELP_TEXT,
@@ -33,6 +31,8 @@ from bot.slack.blocks import (
 )
 from bot.slack.message import IncomingMessage
 from bot.slack.reply import ThreadReply
+from bot.state.drawings import Drawing
+from bot.types import GeneratedImage
 
 log = logging.getLogger(__name__)
 

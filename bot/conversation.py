@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.providers.base import Turn
-from bot.router import strip_mentions
+from bot.routing.router import strip_mentions
 from bot.slack.outbox import Outbox
+from bot.types import Turn
 
 log = logging.getLogger(__name__)
 

@@ -135,8 +135,8 @@ def _vertex_identity() -> str:
 def check_qdrant(settings: Settings) -> Check:
     """Open Qdrant (QDRANT_URL or local mode) and check the configured knowledge base has been ingested."""
     from bot.kb.manifest import Manifest
-    from bot.kb.qdrant import open_qdrant
-    from bot.kb.store import ChunkStore, KnowledgeBaseError
+    from bot.kb.stores.qdrant import ChunkStore, KnowledgeBaseError
+    from bot.kb.stores.qdrant_client import open_qdrant
     from bot.providers.factory import embedding_space
 
     where = _qdrant_target(settings)

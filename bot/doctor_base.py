@@ -42,7 +42,7 @@ def without_client(name: str, settings: Settings, offline: str) -> Check:
 
 def attempt(name: str, run: Callable[[], str], endpoint: str = "", model: str = "") -> Check:
     """Run one probe: its detail on success, the error's message on failure."""
-    from bot.providers.base import ProviderError
+    from bot.errors import ProviderError
 
     try:
         return Check(name, OK, run(), endpoint, model)

@@ -60,7 +60,7 @@ def check_answer_model(settings: Settings, client: genai.Client | None, catalog:
 
 def check_caption_model(settings: Settings, client: genai.Client | None, catalog: ModelCatalog | None) -> Check:
     """Ask ANSWER_MODEL for JSON that follows a schema, as image captions do (Find with Google encoders)."""
-    from bot.find.factory import image_encoder_kind
+    from bot.find.encoders.factory import image_encoder_kind
 
     name = "Image captions"
     if image_encoder_kind(settings) == "offline":
@@ -89,7 +89,7 @@ def check_caption_model(settings: Settings, client: genai.Client | None, catalog
 
 def check_image_model(settings: Settings, client: genai.Client | None, catalog: ModelCatalog | None) -> Check:
     """Look IMAGE_MODEL up and have Google parse a full drawing request (countTokens: nothing drawn or billed)."""
-    from bot.imaging.model_errors import (
+    from bot.draw.generators.model_errors import (
         IMAGEN_SHUTDOWN,
         drawing_errors,
         is_imagen_model,
@@ -100,7 +100,7 @@ def check_image_model(settings: Settings, client: genai.Client | None, catalog: 
         return without_client(name, settings, "drawing unavailable")
     if is_imagen_model(model):
         if not client.vertexai:
-            from bot.imaging.imagen import needs_vertex_message
+            from bot.draw.generators.imagen import needs_vertex_message
 
             return Check(name, FAIL, needs_vertex_message(model), _endpoint(settings), model)
 
@@ -112,7 +112,10 @@ def check_image_model(settings: Settings, client: genai.Client | None, catalog: 
         return attempt(name, look_up_imagen, _endpoint(settings), model)
 
     def probe() -> str:
-        from bot.imaging.image_models import accepts_image_size, image_request_config
+        from bot.draw.generators.image_models import (
+            accepts_image_size,
+            image_request_config,
+        )
         from bot.providers.google_client import count_request_tokens
 
         _require(catalog, model, "image", "IMAGE_MODEL")
@@ -129,11 +132,11 @@ def check_image_model(settings: Settings, client: genai.Client | None, catalog: 
 
 def check_image_search(settings: Settings, client: genai.Client | None, catalog: ModelCatalog | None) -> Check:
     """Find's image encoder: offline, that Tesseract OCR is installed; with Google, embed a tiny image."""
-    from bot.find.factory import image_encoder_kind
+    from bot.find.encoders.factory import image_encoder_kind
 
     name, kind = "Image search", image_encoder_kind(settings)
     if kind == "offline":
-        from bot.find.ocr import ocr_available
+        from bot.find.encoders.ocr import ocr_available
 
         if not ocr_available():
             return Check(name, FAIL, "offline, but Tesseract OCR is missing: words in screenshots can't be read. "
@@ -148,8 +151,8 @@ def check_image_search(settings: Settings, client: genai.Client | None, catalog:
         from PIL import Image
 
         from bot.find.base import ImageDescription
-        from bot.find.factory import build_image_encoder
-        from bot.find.images import decode_image
+        from bot.find.encoders.factory import build_image_encoder
+        from bot.kb.images import decode_image
         from bot.providers.gemini_embedder import GeminiEmbedder
 
         out = io.BytesIO()
@@ -167,7 +170,7 @@ def _require_json_object(text: str | None, field: str) -> None:
     """Raise ProviderError unless `text` is a JSON object holding `field`, as the schema asked."""
     import json
 
-    from bot.providers.base import ProviderError
+    from bot.errors import ProviderError
 
     try:
         value = json.loads(text or "")

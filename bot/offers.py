@@ -6,11 +6,11 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.imaging.progress import Footer
-from bot.router import Decision
+from bot.draw.progress import Footer
+from bot.routing.router import Decision
 from bot.slack.blocks import build_switch_blocks
 from bot.slack.message import IncomingMessage
-from bot.state import RouteOffer, StateStore
+from bot.state.sqlite import RouteOffer, StateStore
 
 
 @dataclass(frozen=True)

@@ -7,21 +7,21 @@ from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
-from bot.imaging.base import ImageGenerator
-from bot.imaging.flow import DrawService
-from bot.imaging.library import ImageLibrary
-from bot.imaging.queue import DrawQueue
-from bot.imaging.records import DrawingRecords
+from bot.draw.base import ImageGenerator
+from bot.draw.flow import DrawService
+from bot.draw.library import ImageLibrary
+from bot.draw.queue import DrawQueue
 from bot.kb.ask import AskService
 from bot.kb.ingest import Ingestor
 from bot.kb.manifest import Manifest
-from bot.kb.qdrant import open_qdrant
-from bot.kb.store import ChunkStore
+from bot.kb.stores.qdrant import ChunkStore
+from bot.kb.stores.qdrant_client import open_qdrant
 from bot.providers.factory import Providers, build_providers, embedding_space
-from bot.router import Router
-from bot.router_factory import build_router
+from bot.routing.factory import build_router
+from bot.routing.router import Router
 from bot.slack.outbox import Outbox
-from bot.state import StateStore
+from bot.state.drawings import DrawingRecords
+from bot.state.sqlite import StateStore
 
 if TYPE_CHECKING:
     from bot.find.index import ImageIndex
@@ -51,7 +51,7 @@ class KnowledgeBase:
     @cached_property
     def _image_side(self) -> tuple[ImageIndex, FindTuning]:
         """The image encoder is built on first use: a text question never loads an image model."""
-        from bot.find.factory import build_image_encoder
+        from bot.find.encoders.factory import build_image_encoder
         from bot.find.index import ImageIndex
 
         providers = self.providers
@@ -126,7 +126,7 @@ def build_draw_service(settings: Settings, kb: KnowledgeBase, generator: ImageGe
 
 def build_services(settings: Settings) -> Services:
     """The knowledge base, drawing and the bot state for one Settings."""
-    from bot.imaging.factory import build_image_generator
+    from bot.draw.factory import build_image_generator
 
     kb = build_knowledge_base(settings)
     generator = build_image_generator(settings, kb.providers.google_client, kb.providers.models)

@@ -13,9 +13,10 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from bot.imaging.model_errors import is_imagen_model
-from bot.kb.store import KnowledgeBaseError
-from bot.providers.base import Passage, ProviderError, ProviderUnavailable
+from bot.draw.generators.model_errors import is_imagen_model
+from bot.errors import ProviderError, ProviderUnavailable
+from bot.kb.stores.qdrant import KnowledgeBaseError
+from bot.types import Passage
 
 if TYPE_CHECKING:
     from bot.services import Services

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.assistant import Curator
-from bot.router import SLASH_COMMANDS, Kind
+from bot.routing.router import SLASH_COMMANDS, Kind
 from bot.services import Services
 from bot.slack.blocks import HELP_TEXT, build_help_blocks
 from bot.slack.format import escape

@@ -10,10 +10,10 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.imaging import blocks
-from bot.imaging.records import Drawing
+from bot.draw import blocks
 from bot.services import Services
 from bot.slack.reply import ThreadReply
+from bot.state.drawings import Drawing
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.config import Settings
 from bot.kb.manifest import Manifest
-from bot.kb.store import ChunkStore
+from bot.kb.stores.qdrant import ChunkStore
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_KB = REPO / "examples" / "kb"

@@ -16,10 +16,10 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.console.emulator import SlackEmulator
 from bot.kb.ask import AskService
-from bot.providers.base import Passage, Turn
 from bot.services import KnowledgeBase, Services, build_draw_service
 from bot.slack.outbox import Outbox
-from bot.state import StateStore
+from bot.state.sqlite import StateStore
+from bot.types import Passage, Turn
 
 SIGNING_SECRET = "test-signing-secret"
 
@@ -34,7 +34,7 @@ def slack_settings(emulator: SlackEmulator, data_dir: Path, **values) -> Setting
 
 def ingest_one_document(tmp_path: Path, monkeypatch) -> Path:
     """A one-document knowledge base (VPN error 809), ingested with `curator ingest` under tmp_path/data."""
-    from bot.cli import main
+    from bot.cli.main import main
 
     kb = tmp_path / "kb"
     kb.mkdir()

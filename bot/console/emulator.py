@@ -137,7 +137,7 @@ class SlackEmulator:
         with self._lock:
             return copy.deepcopy(self._response_posts)
 
-    def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
+    def wait_for(self, predicate: Callable[[], bool], timeout: float = 20.0) -> bool:
         """Poll until ``predicate()`` is true (listeners run after the ack, on other threads)."""
         deadline = time.monotonic() + timeout
         while not predicate():

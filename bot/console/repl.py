@@ -16,7 +16,7 @@ from typing import TextIO
 
 from slack_bolt import App, BoltRequest
 
-from bot.router import SLASH_COMMANDS
+from bot.routing.router import SLASH_COMMANDS
 
 from .emulator import SlackEmulator
 from .emulator_workspace import dm_channel

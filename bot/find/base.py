@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from bot.find.images import DownloadedImage
-from bot.providers.base import Vector
+from bot.kb.images import DownloadedImage
+from bot.types import Vector
 
 Task = Literal["document", "query"]
 

@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.find.service import FindResult, ImageMatch
-from bot.providers.base import Passage
 from bot.slack.blocks import source_url
 from bot.slack.format import escape, mrkdwn_link, shorten
+from bot.types import Passage
 
 MAX_SEEN_CHARS = 300
 MAX_SNIPPET_CHARS = 160

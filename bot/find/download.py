@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Callable, Collection
 from urllib.parse import urljoin, urlsplit
 
-from .images import DownloadedImage, UnsupportedFile, decode_image
+from bot.kb.images import DownloadedImage, UnsupportedFile, decode_image
 
 __all__ = ["SLACK_FILE_HOSTS", "DownloadError", "DownloadedImage", "SlackFileDownloader", "UnsupportedFile"]
 

@@ -15,12 +15,12 @@ from bot.config import Settings
 from bot.find.base import ImageDescription
 from bot.find.blocks import SUPPORTED_HINT, image_uploads, result_message
 from bot.find.download import SLACK_FILE_HOSTS, DownloadError, SlackFileDownloader
-from bot.find.images import FORMATS, DownloadedImage, UnsupportedFile
 from bot.find.service import FindResult, FindService
-from bot.imaging.records import DrawingRecords
 from bot.kb.ask import AnswerStream
+from bot.kb.images import FORMATS, DownloadedImage, UnsupportedFile
 from bot.slack.format import escape
 from bot.slack.reply import ThreadReply
+from bot.state.drawings import DrawingRecords
 
 log = logging.getLogger(__name__)
 

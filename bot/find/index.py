@@ -14,9 +14,15 @@ from pathlib import PurePath
 from typing import Any
 
 from bot.find.base import ImageDescription, ImageEncoder
-from bot.find.images import DownloadedImage
-from bot.kb.store import ChunkRecord, ChunkStore, collection_name, point_id, version_ids
-from bot.providers.base import Passage, Vector
+from bot.kb.images import DownloadedImage
+from bot.kb.stores.qdrant import (
+    ChunkRecord,
+    ChunkStore,
+    collection_name,
+    point_id,
+    version_ids,
+)
+from bot.types import Passage, Vector
 
 VISUAL = "visual"
 IMAGE_SECTION = "Image"

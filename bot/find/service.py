@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.find.base import ImageDescription, ImageVectors
-from bot.find.images import DownloadedImage
 from bot.find.index import ImageIndex, VisualMatch, as_passage
 from bot.kb.ask import PASSAGES_PER_ANSWER, AnswerStream, AskService, validate_question
-from bot.kb.store import ChunkStore, SearchMode
-from bot.providers.base import Embedder, Passage, Vector
+from bot.kb.images import DownloadedImage
+from bot.kb.stores.qdrant import ChunkStore, SearchMode
+from bot.types import Embedder, Passage, Vector
 
 RRF_K = 60
 _WORDS = re.compile(r"[a-z0-9][a-z0-9\-]{2,}")

@@ -8,9 +8,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from bot.kb.followup import resolve
-from bot.kb.store import ChunkStore, SearchMode
+from bot.kb.stores.qdrant import ChunkStore, SearchMode
 from bot.kb.vectors import VectorCache
-from bot.providers.base import NOT_IN_KB, Answerer, Embedder, Passage, Turn
+from bot.types import NOT_IN_KB, Answerer, Embedder, Passage, Turn
 
 MAX_QUESTION_CHARS = 4000
 PASSAGES_PER_ANSWER = 6

@@ -13,8 +13,8 @@ from bot.kb import sparse
 from bot.kb.chunking import chunk_document
 from bot.kb.documents import IMAGE_SUFFIXES, SkipFile, load_document
 from bot.kb.manifest import Manifest, ManifestEntry
-from bot.kb.store import ChunkRecord, ChunkStore
-from bot.providers.base import Embedder
+from bot.kb.stores.qdrant import ChunkRecord, ChunkStore
+from bot.types import Embedder
 
 if TYPE_CHECKING:
     from bot.find.index import ImageIndex, VisualPoint
@@ -156,7 +156,7 @@ class Ingestor:
         self, file: SourceFile, data: bytes, content_hash: str, known: ManifestEntry | None, report: IngestReport
     ) -> None:
         """Describe and embed an image file (caption + OCR), or skip it with the reason."""
-        from bot.find.images import UnsupportedFile, decode_image
+        from bot.kb.images import UnsupportedFile, decode_image
 
         if self._images is None:
             raise SkipFile("image: image search (Find) is not configured for this run")

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.kb import sparse
-from bot.providers.base import TermStats
+from bot.types import TermStats
 
 # Words that never carry a question's topic: how people ask, not what they ask about.
 CONVERSATIONAL = frozenset(sparse.terms(

@@ -12,7 +12,7 @@ from bot.kb.question import QuestionTerms, present, stems_of
 from bot.kb.tuning import Choice, Tuning, Weights
 from bot.kb.units import Unit
 from bot.kb.vectors import VectorCache
-from bot.providers.base import TermStats
+from bot.types import TermStats
 
 
 @dataclass

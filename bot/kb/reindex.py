@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.kb.manifest import Manifest
-from bot.kb.store import KnowledgeBaseError
+from bot.kb.stores.qdrant import KnowledgeBaseError
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from bot.kb.refusal import Refusals, word_set
 from bot.kb.tuning import Choice, Tuning, Weights
 from bot.kb.units import Unit
 from bot.kb.vectors import VectorCache
-from bot.providers.base import Embedder, TermStats
+from bot.types import Embedder, TermStats
 
 
 class Selector:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.kb.structure import Block, parse_blocks, row_text
-from bot.providers.base import Passage
+from bot.types import Passage
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[`])")
 _EMPHASIS = re.compile(r"(\*\*|__|(?<![\w*])\*(?!\s))(?=\S)(.+?)(?<=\S)\1")

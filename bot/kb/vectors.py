@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from bot.providers.base import Embedder
+from bot.types import Embedder
 
 
 class VectorCache:

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 
 from bot.kb.selection import Choice, Selector, Tuning
 from bot.kb.units import Unit, passage_units
-from bot.providers.base import NOT_IN_KB, Embedder, Passage, TermStats, Turn
+from bot.types import NOT_IN_KB, Embedder, Passage, TermStats, Turn
 
 HEADER = "From the knowledge base:"
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.config import Settings
-from bot.providers.base import Answerer, Embedder, TermStats
+from bot.types import Answerer, Embedder, TermStats
 
 LOCAL_NOTICE = (
     "No Google credentials (GEMINI_API_KEY or GOOGLE_GENAI_USE_VERTEXAI) found: using the offline "

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from bot.providers.base import AnswerBlocked, ModelNotFound, Passage, Turn
+from bot.errors import AnswerBlocked, ModelNotFound
 from bot.providers.google_client import google_errors
 from bot.providers.prompts import SYSTEM_INSTRUCTION, build_user_prompt
+from bot.types import Passage, Turn
 
 if TYPE_CHECKING:
     from google import genai

@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from bot.providers.base import ModelNotFound, ProviderError, Vector
+from bot.errors import ModelNotFound, ProviderError
 from bot.providers.google_client import google_errors
+from bot.types import Vector
 
 if TYPE_CHECKING:
     from google import genai

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from bot.providers.base import ModelNotFound, ProviderError, ProviderUnavailable
+from bot.errors import ModelNotFound, ProviderError, ProviderUnavailable
 
 if TYPE_CHECKING:
     from google import genai

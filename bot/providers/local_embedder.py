@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import DEFAULT_CACHE_DIR
-from bot.providers.base import Vector
+from bot.types import Vector
 
 MODEL_ID = "all-MiniLM-L6-v2"
 DIMENSION = 384

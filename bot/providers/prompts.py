@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.providers.base import NOT_IN_KB, Passage
+from bot.types import NOT_IN_KB, Passage
 
 # A document must not be able to open or close the wrapper its text is quoted in.
 _WRAPPER_TAG = re.compile(r"<\s*/?\s*passages?\b", re.IGNORECASE)

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from bot.providers.base import Passage
 from bot.slack.format import escape, mrkdwn_link, shorten
+from bot.types import Passage
 
 FEEDBACK_ACTION = "answer_feedback"
-# One action id per reading a switch button offers; the value is the offer's id (bot.state.RouteOffer).
+# One action id per reading a switch button offers; the value is the offer's id (bot.state.sqlite.RouteOffer).
 SWITCH_ACTIONS = {"route_switch_draw": "draw", "route_switch_ask": "ask", "route_switch_edit": "edit"}
 SWITCH_LABELS = {"draw": "Draw this instead", "ask": "Answer as a question instead", "edit": "Change the image instead"}
 SWITCHED = {"draw": "a drawing", "ask": "a question", "edit": "a change to the image"}

@@ -6,7 +6,8 @@ import threading
 import time
 from collections.abc import Sequence
 
-from bot.imaging.base import DrawRequest, GeneratedImage, GenerationResult
+from bot.draw.base import GenerationResult
+from bot.types import DrawRequest, GeneratedImage
 
 from .images import tiny_png
 

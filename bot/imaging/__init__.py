@@ -1,1 +1,0 @@
-"""Drawing: prompt parameters, image generators behind one protocol, and the draw flow."""
