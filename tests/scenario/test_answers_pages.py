@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import Settings
-from bot.providers.base import NOT_IN_KB, Turn
+from bot.types import NOT_IN_KB, Turn
 
 ACCOUNTS_FAQ = """# Accounts FAQ
 
