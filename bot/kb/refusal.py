@@ -52,10 +52,13 @@ class Refusals:
         return next((t.word for t in salient if not self.vectors.near(t.word, words, self.tuning.stranger_match)), "")
 
     def unsupported(self, weights: Weights, unit: Unit) -> str:
-        """A specific term of the question (one of its heaviest) that the chosen unit neither says, nor its
-        heading, nor a word close to it: "insurance excess on a rental car" is not answered by a rental rule."""
+        """The question's heaviest term when the chosen unit neither says it, nor its heading, nor a word close
+        to it: "insurance excess on a rental car" is not answered by a rental rule. Only the heaviest: a long
+        question names more than any one passage says."""
         held = stems_of(f"{unit.local} {unit.context}")
-        missing = [s for s in weights.specific if s not in held and s not in weights.identifiers]
+        terms = {s: w for s, w in weights.terms.items() if s not in weights.identifiers}
+        heaviest = max(terms, key=terms.get, default="")
+        missing = [heaviest] if heaviest and heaviest not in held else []
         if not missing:
             return ""
         words = sorted(word_set(f"{unit.local} {unit.context}"))

@@ -65,7 +65,8 @@ class Selector:
         best = order[0]
         gap = self._refusals.missing_code(terms, units) or self._refusals.unlisted_name(terms, weights, units) \
             or self._refusals.stranger(terms, weights, [units[best]]) \
-            or scores[best] < self.tuning.strong_support and self._refusals.unsupported(weights, units[best])
+            or scores[best] < self.tuning.strong_support and len(question.split()) <= self.tuning.concise_words \
+            and self._refusals.unsupported(weights, units[best])
         if gap or scores[best] < self.tuning.min_support or coverage[best] < self.tuning.min_coverage:
             return self._refusals.catch_all(terms, units, gap) or Choice(
                 reason=f"nothing on '{gap}'" if gap else f"support {scores[best]:.2f}, coverage {coverage[best]:.2f}",
