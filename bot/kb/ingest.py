@@ -17,6 +17,10 @@ from bot.kb.stores.base import ChunkRecord, VectorStore, VisualPoint
 from bot.types import Embedder
 
 FLUSH_CHUNKS = 256  # chunks buffered before one upsert; the manifest is written only after it
+# The version of how text documents become chunks (loading, table rows, steps, FAQ pairs). It is part of a
+# text file's recorded hash, so raising it makes the next ingest re-chunk every document of an old knowledge
+# base instead of keeping chunks the current answerer doesn't expect. Raise it whenever chunking changes.
+TEXT_PIPELINE = 3
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,13 @@ class IngestReport:
     chunks: int = 0
     embedding_calls: int = 0
     seconds: float = 0.0
+
+
+def version_hash(path: Path, data: bytes) -> str:
+    """The hash recorded for a file's version: its bytes, and for a text document the TEXT_PIPELINE too."""
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        return hashlib.sha256(data).hexdigest()  # images are matched by their bytes alone (Find's duplicates)
+    return hashlib.sha256(f"text-pipeline-{TEXT_PIPELINE}\n".encode() + data).hexdigest()
 
 
 def discover(paths: Iterable[Path]) -> list[SourceFile]:
@@ -112,7 +123,7 @@ class Ingestor:
     def _ingest_file(self, file: SourceFile, known: ManifestEntry | None, report: IngestReport) -> None:
         try:
             data = self._read(file.path)
-            content_hash = hashlib.sha256(data).hexdigest()
+            content_hash = version_hash(file.path, data)
             if known and known.content_hash == content_hash:
                 report.unchanged.append(file.doc_id)
                 return

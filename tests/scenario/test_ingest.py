@@ -195,3 +195,22 @@ def test_a_killed_run_rerun_ends_with_exactly_the_chunks_of_a_clean_run(tmp_path
     Ingestor(clean, embedder, Manifest(tmp_path / "clean.sqlite3"), 10_000_000).run([kb_dir])
     assert all_points(resumed) == all_points(clean)
     client.close()
+
+
+def test_a_knowledge_base_chunked_by_an_older_pipeline_is_rechunked(kb_dir, qdrant, manifest, monkeypatch):
+    """After an upgrade that changes how documents are chunked, `curator ingest` re-chunks unchanged files
+    (the old chunks would be quoted the old way), and the run after that skips them again."""
+    from bot.kb import ingest
+
+    embedder = CountingEmbedder(HashingEmbedder())
+    store = make_store(qdrant, embedder)
+    monkeypatch.setattr(ingest, "TEXT_PIPELINE", ingest.TEXT_PIPELINE - 1)
+    ingestor(store, embedder, manifest).run([kb_dir])
+    monkeypatch.undo()
+
+    upgraded = ingestor(store, embedder, manifest).run([kb_dir])
+    again = ingestor(store, embedder, manifest).run([kb_dir])
+
+    assert len(upgraded.updated) == 4 and not upgraded.unchanged
+    assert len(again.unchanged) == 4 and not again.updated
+    assert len(all_points(store)) == upgraded.chunks, "the old version's chunks are gone"
