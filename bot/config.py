@@ -50,9 +50,10 @@ class Settings(BaseSettings):
     # call of every process), so an unreachable or hanging Google is reported within seconds, not minutes.
     google_connect_timeout_s: float = Field(default=5.0, gt=0, validation_alias="GOOGLE_CONNECT_TIMEOUT_S")
 
-    # The vector engine: Qdrant (embedded local mode by default, a server or cluster with QDRANT_URL), or
+    # The vector engine: "edge" (embedded Qdrant Edge under CURATOR_DATA_DIR/edge, the default; a Qdrant server or
+    # cluster instead when QDRANT_URL is set), "qdrant" (qdrant-client: QDRANT_URL, else its older local mode), or
     # "memory" (nothing persists: tests and throwaway runs).
-    vector_store: Literal["qdrant", "memory"] = Field(default="qdrant", validation_alias="VECTOR_STORE")
+    vector_store: Literal["edge", "qdrant", "memory"] = Field(default="edge", validation_alias="VECTOR_STORE")
     # The bot state and the drawing ledger: SQLite under CURATOR_DATA_DIR, or "memory" (tests, throwaway runs).
     state_store: Literal["sqlite", "memory"] = Field(default="sqlite", validation_alias="STATE_STORE")
     qdrant_url: str | None = Field(default=None, validation_alias="QDRANT_URL")
@@ -146,6 +147,16 @@ class Settings(BaseSettings):
     def local_qdrant_path(self) -> Path:
         """Where embedded (local-mode) Qdrant keeps its files."""
         return self.qdrant_path or self.curator_data_dir / "qdrant"
+
+    @property
+    def edge_path(self) -> Path:
+        """Where the embedded Qdrant Edge engine keeps its shards (one folder per collection)."""
+        return self.curator_data_dir / "edge"
+
+    @property
+    def uses_edge(self) -> bool:
+        """True when the knowledge base lives in the embedded Qdrant Edge engine (no QDRANT_URL)."""
+        return self.vector_store == "edge" and not self.qdrant_url
 
     @property
     def state_path(self) -> Path:
