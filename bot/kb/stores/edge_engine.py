@@ -7,7 +7,9 @@ long-lived process runs it in a background thread once writes settle, and search
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -19,16 +21,42 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SETTLE_S = 2.0  # the index is built once no write has arrived for this long
+STATUS_FILE = "index-status.json"  # what the indexer is doing, for `curator doctor` in another process
+
+
+def read_status(root: Path) -> dict | None:
+    """The index status a serving process last wrote under `root`, if any."""
+    try:
+        return json.loads((root / STATUS_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def describe_status(status: dict) -> str:
+    """An index status as one line: building (for how long) or the last build."""
+    if status.get("building"):
+        return (f"building the search index of {status['building']} since {status['since']} "
+                "(searches are exact meanwhile)")
+    if status.get("last"):
+        return f"search index up to date (last built {status['last']} in {status['seconds']:.1f} s)"
+    return "search index up to date"
 
 
 class EdgeEngine:
-    """The shards of one data folder (`root/<collection>/`), opened lazily and shared by every store."""
+    """The shards of one data folder (`root/<collection>/`), shared by every store. Existing shards are opened
+    (and locked against other processes) at once, so a second process is told at start, not mid-request."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._shards: dict[str, EdgeShard] = {}
         self._lock = threading.RLock()
         self._indexer: Indexer | None = None
+        try:
+            for name in self.names():
+                self.shard(name)
+        except BaseException:
+            self.close()
+            raise
 
     def names(self) -> list[str]:
         """The collections stored under the root."""
@@ -87,10 +115,10 @@ class EdgeEngine:
             shards = dict(self._shards)
         for name, shard in sorted(shards.items()):
             info = shard.info()
-            parts.append(f"{name}: {info.points_count} points, {info.indexed_vectors_count} vectors indexed")
+            parts.append(f"{name}: {info.points_count} points in {info.segments_count} segments")
         building = self._indexer.building if self._indexer else None
         if building:
-            parts.append(f"building the index of {building[0]} for {time.monotonic() - building[1]:.0f} s "
+            parts.append(f"building the search index of {building[0]} for {time.monotonic() - building[1]:.0f} s "
                          "(searches are exact meanwhile)")
         return "; ".join(parts)
 
@@ -151,8 +179,10 @@ class Indexer:
                 name = min(self._due, key=self._due.__getitem__)
                 del self._due[name]
                 self.building = (name, time.monotonic())
-            self._build(name)
+            self._write_status({"building": name, "since": _now()})
+            seconds = self._build(name)
             self.building = None
+            self._write_status({"last": name, "at": _now(), "seconds": seconds} if seconds is not None else {})
 
     def _ready(self) -> bool:
         return bool(self._due) and min(self._due.values()) <= time.monotonic()
@@ -160,18 +190,30 @@ class Indexer:
     def _wait_s(self) -> float | None:
         return max(0.0, min(self._due.values()) - time.monotonic()) if self._due else None
 
-    def _build(self, name: str) -> None:
+    def _write_status(self, status: dict) -> None:
+        status["pid"] = os.getpid()
+        try:
+            self._engine.root.mkdir(parents=True, exist_ok=True)
+            (self._engine.root / STATUS_FILE).write_text(json.dumps(status))
+        except OSError:  # a read-only data dir costs the doctor its progress line, never the bot its index
+            log.warning("Could not write %s", self._engine.root / STATUS_FILE, exc_info=True)
+
+    def _build(self, name: str) -> float | None:
         shard = self._engine.shard(name)
         if shard is None:
-            return
+            return None
         started = time.monotonic()
         try:
             changed = shard.optimize()
         except Exception:  # an index that failed to build leaves exact search working: say so, keep serving
             log.exception("Building the search index of %s failed; searches stay exact (slower)", name)
-            return
+            return None
         self.builds += 1
+        seconds = time.monotonic() - started
         if changed:
-            info = shard.info()
-            log.info("Search index of %s built in %.1f s (%d points, %d vectors indexed)", name,
-                     time.monotonic() - started, info.points_count, info.indexed_vectors_count)
+            log.info("Search index of %s built in %.1f s (%d points)", name, seconds, shard.info().points_count)
+        return seconds
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
