@@ -54,6 +54,10 @@ class EdgeStore(VectorStore):
         """Close every shard (after an index build under way)."""
         self.engine.close()
 
+    def index_in_background(self) -> None:
+        """Build the HNSW index in a background thread now and after each burst of writes."""
+        self.engine.index_in_background()
+
     def exists(self) -> bool:
         """Whether this embedding space has been ingested at all."""
         return self.engine.exists(self.name)
