@@ -79,11 +79,15 @@ class EdgeStore(VectorStore):
             EdgeConfig,
             EdgeSparseVectorParams,
             EdgeVectorParams,
+            HnswIndexConfig,
             Modifier,
         )
 
+        # payload_m=0: no extra graph links per keyword value (they made the 100k build take minutes); filters
+        # use the payload indexes with the main graph.
         return EdgeConfig(vectors={DENSE: EdgeVectorParams(size=self.dimension, distance=Distance.Cosine)},
-                          sparse_vectors={SPARSE: EdgeSparseVectorParams(modifier=Modifier.Idf)})
+                          sparse_vectors={SPARSE: EdgeSparseVectorParams(modifier=Modifier.Idf)},
+                          hnsw_config=HnswIndexConfig(m=16, ef_construct=100, full_scan_threshold=10_000, payload_m=0))
 
     def upsert(self, records: Sequence[ChunkRecord]) -> None:
         """Insert or overwrite chunks (ids are deterministic); durable when this returns (write-ahead log)."""
