@@ -6,6 +6,7 @@ Settings are read once in `main()` and passed down; nothing reads the environmen
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -107,8 +108,21 @@ class Settings(BaseSettings):
     doctor_deadline_s: float = Field(default=20.0, gt=0, validation_alias="DOCTOR_DEADLINE_S")
     collection: str = Field(default="kb", validation_alias="CURATOR_COLLECTION")
 
+    # Scheduled sync (`curator serve`): these folders or files (separated by the OS path separator, ":" on Linux)
+    # are re-ingested incrementally every SYNC_INTERVAL (e.g. 90s, 15m, 1h). `serve --sync PATH --every 15m` too.
+    sync_paths: str = Field(default="", validation_alias="SYNC_PATHS")
+    sync_interval: str = Field(default="15m", validation_alias="SYNC_INTERVAL")
+
     # Ingestion limits: a file above this size is skipped with a reason instead of exhausting memory.
     max_file_mb: float = Field(default=20.0, gt=0, validation_alias="CURATOR_MAX_FILE_MB")
+
+    @field_validator("sync_interval")
+    @classmethod
+    def _an_interval(cls, value: str) -> str:
+        from bot.kb.sync import parse_interval
+
+        parse_interval(value)  # ValueError names the bad value
+        return value
 
     @field_validator("embedding_dim")
     @classmethod
@@ -147,6 +161,11 @@ class Settings(BaseSettings):
     def local_qdrant_path(self) -> Path:
         """Where embedded (local-mode) Qdrant keeps its files."""
         return self.qdrant_path or self.curator_data_dir / "qdrant"
+
+    @property
+    def sync_path_list(self) -> list[Path]:
+        """SYNC_PATHS as paths (empty: no scheduled sync)."""
+        return [Path(p).expanduser() for p in self.sync_paths.split(os.pathsep) if p.strip()]
 
     @property
     def edge_path(self) -> Path:

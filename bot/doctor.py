@@ -216,19 +216,25 @@ def _qdrant_target(settings: Settings) -> str:
 
 
 def _index_status(settings: Settings) -> str:
+    """The background index build and the last scheduled sync, as written by a serving process."""
     from bot.kb.stores.edge_engine import describe_status, read_status
+    from bot.kb.sync import read_sync_status
 
     status = read_status(settings.edge_path) if settings.uses_edge else None
-    return f"; {describe_status(status)}" if status else ""
+    out = f"; {describe_status(status)}" if status else ""
+    sync = read_sync_status(settings.curator_data_dir)
+    if sync:
+        out += (f"; last sync {sync['at']}: {sync['summary']}" if sync.get("ok") else
+                f"; last sync {sync['at']} FAILED: {sync.get('error', '')}")
+    return out
 
 
 def _served_elsewhere(settings: Settings, exc: Exception) -> str:
     """When the embedded store is held by a running `curator serve`: that, and its index status; else ""."""
-    from bot.kb.stores.edge_engine import describe_status, read_status
+    from bot.kb.stores.edge_engine import read_status
 
     if not settings.uses_edge or "in use by another Curator process" not in str(exc):
         return ""
     status = read_status(settings.edge_path)
     owner = f" (pid {status['pid']})" if status and status.get("pid") else ""
-    index = f"; {describe_status(status)}" if status else ""
-    return f"open in the running Curator{owner}{index}"
+    return f"open in the running Curator{owner}{_index_status(settings)}"
