@@ -21,6 +21,7 @@ class MemoryState:
         self._events: set[str] = set()
         self._threads: set[tuple[str, str]] = set()
         self._answered: dict[tuple[str, str], float] = {}
+        self.answers: dict[str, tuple[str, str, str, list[str]]] = {}  # id -> channel, thread, question, cited
         self._votes: dict[str, dict[str, str]] = defaultdict(dict)
         self._offers: dict[str, RouteOffer] = {}
         self._switches: dict[str, tuple[str, str, str]] = {}
@@ -42,8 +43,9 @@ class MemoryState:
         return (channel, thread_ts) in self._threads
 
     def record_answer(self, answer_id: str, channel: str, thread_ts: str, question: str, cited: list[str]) -> None:
-        """Remember when the bot answered in the thread."""
+        """Keep what was asked and which documents the answer cited, and when."""
         with self._lock:
+            self.answers[answer_id] = (channel, thread_ts, question, list(cited))
             self._answered[(channel, thread_ts)] = time.time()
 
     def record_feedback(self, answer_id: str, user: str, vote: str, channel: str, message_ts: str) -> None:

@@ -266,3 +266,20 @@ def test_vertex_without_application_default_credentials_says_how_to_set_them(fak
     with pytest.raises(ProviderError, match="no Google credentials found. Set GOOGLE_APPLICATION_CREDENTIALS"):
         VertexMultimodalEncoder(settings, text, GeminiImageEncoder(api_key_client(fake), "gemini-embedding-2", 768,
                                                                    "gemini-3.6-flash"))
+
+
+def test_vertex_and_ocr_leave_nothing_process_wide(fake, tmp_path):
+    """Another Vertex client in the process (or a second Curator in tests) is never steered by this one."""
+    import os
+
+    import pytesseract
+    from google.cloud.aiplatform import initializer
+
+    from bot.find.encoders import ocr
+    from tests.fakes.screens import error_dialog
+
+    vertex(fake, tmp_path).embed_text_visual("vpn")
+    assert "Sign-in failed" in ocr.read_text(error_dialog("Northwind Sign-in", "Sign-in failed", "Try again."))
+    config = initializer.global_config
+    assert (config._project, config._api_endpoint, config._credentials) == (None, None, None)
+    assert pytesseract.pytesseract.environ is os.environ

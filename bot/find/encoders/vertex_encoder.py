@@ -1,7 +1,10 @@
-"""Find's Vertex image encoder: multimodalembedding@001 (google-cloud-aiplatform, REST) for the visual space."""
+"""Find's Vertex image encoder: multimodalembedding@001 (google-cloud-aiplatform's PredictionServiceClient, REST)
+for the visual space. The client carries its own endpoint, credentials and timeout: nothing process-wide
+(no vertexai.init)."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import logging
 import time
@@ -45,8 +48,7 @@ class VertexMultimodalEncoder:
     def __init__(self, settings: Settings, text_embedder: Embedder, describer: Describer,
                  credentials: Credentials | None = None) -> None:
         import google.auth
-        import vertexai
-        from vertexai.vision_models import MultiModalEmbeddingModel
+        from google.cloud.aiplatform_v1 import PredictionServiceClient
 
         self._text = text_embedder
         self._describer = describer
@@ -55,17 +57,14 @@ class VertexMultimodalEncoder:
         self.visual_model_id = settings.multimodal_embedding_model
         self.visual_dimension = settings.multimodal_embedding_dim
         project, location = settings.google_cloud_project, settings.google_cloud_location
+        self._timeout = settings.google_timeout_s
+        self._endpoint = f"projects/{project}/locations/{location}/publishers/google/models/{self.visual_model_id}"
         with vertex_errors(self.visual_model_id):
-            if credentials is None:  # explicit, so an earlier vertexai.init()'s credentials never carry over
+            if credentials is None:
                 credentials, _ = google.auth.default(scopes=[CLOUD_PLATFORM])
-            # REST, not gRPC: its requests session is where the timeout goes (see _enforce_timeout).
-            vertexai.init(project=project, location=location, api_endpoint=settings.vertex_api_endpoint,
-                          api_transport="rest", credentials=credentials)
-            # model_id + endpoint_name instead of from_pretrained(), which first GETs the model resource.
-            self._model = MultiModalEmbeddingModel(
-                model_id=self.visual_model_id,
-                endpoint_name=f"projects/{project}/locations/{location}/publishers/google/models/{self.visual_model_id}")
-            _enforce_timeout(self._model, settings.google_timeout_s)
+            api_endpoint = settings.vertex_api_endpoint or f"{location}-aiplatform.googleapis.com"
+            self._client = PredictionServiceClient(credentials=credentials, transport="rest",
+                                                   client_options={"api_endpoint": api_endpoint})
 
     def describe(self, image: DownloadedImage) -> ImageDescription:
         """Caption and OCR text from the describer this encoder was given."""
@@ -75,23 +74,22 @@ class VertexMultimodalEncoder:
               text: str = "") -> ImageVectors:
         """`visual` is the image's multimodal embedding; `semantic` the text embedder's vector of the
         description (caption + OCR) and `text`, as a document or a query."""
-        from vertexai.vision_models import Image
-
         data, _ = png_or_jpeg(image)
-        visual = self._predict(image=Image(image_bytes=data)).image_embedding
+        visual = self._predict({"image": {"bytesBase64Encoded": base64.b64encode(data).decode()}}).get("imageEmbedding")
         words = "\n".join(p for p in (description.as_text(), text.strip()) if p) or image.name
         semantic = self._text.embed_documents([words])[0] if task == "document" else self._text.embed_query(words)
         return ImageVectors(semantic=semantic, visual=_unit(visual))
 
     def embed_text_visual(self, text: str) -> Vector | None:
         """`text` in the multimodal space, to search images by words."""
-        return _unit(self._predict(contextual_text=text).text_embedding)
+        return _unit(self._predict({"text": text}).get("textEmbedding"))
 
-    def _predict(self, **inputs: Any) -> Any:
+    def _predict(self, instance: dict[str, Any]) -> dict[str, Any]:
+        """One :predict of `instance`, retried with backoff on 429/5xx and network errors; its prediction."""
         with vertex_errors(self.visual_model_id):
             for attempt in range(1, self._attempts):
                 try:
-                    return self._model.get_embeddings(dimension=self.visual_dimension, **inputs)
+                    return self._call(instance)
                 except Exception as exc:
                     if not _retryable(exc):
                         raise
@@ -99,7 +97,17 @@ class VertexMultimodalEncoder:
                     log.info("%s: attempt %d of %d failed (%s), retrying in %.2fs",
                              WHAT, attempt, self._attempts, type(exc).__name__, delay)
                     time.sleep(delay)
-            return self._model.get_embeddings(dimension=self.visual_dimension, **inputs)
+            return self._call(instance)
+
+    def _call(self, instance: dict[str, Any]) -> dict[str, Any]:
+        from google.protobuf import json_format, struct_pb2
+
+        response = self._client.predict(
+            endpoint=self._endpoint, instances=[json_format.ParseDict(instance, struct_pb2.Value())],
+            parameters=json_format.ParseDict({"dimension": self.visual_dimension}, struct_pb2.Value()),
+            timeout=self._timeout)
+        predictions = [json_format.MessageToDict(p) for p in response._pb.predictions]
+        return predictions[0] if predictions else {}
 
 
 def build_vertex_encoder(settings: Settings, text_embedder: Embedder,
@@ -121,23 +129,6 @@ def _unit(values: Vector | None) -> Vector:
     if not values:
         raise ProviderError(f"{WHAT} failed: Vertex AI answered without an embedding.")
     return unit_length(list(values))
-
-
-def _enforce_timeout(model: Any, timeout_s: float) -> None:
-    """aiplatform's predict passes timeout=None to the REST transport's requests session, which then waits
-    forever; an adapter mounted on that session supplies `timeout_s` whenever no timeout was given. The
-    session is private to aiplatform 1.x (pinned <2); creating the client here also pins it to this
-    encoder's endpoint and credentials, whatever a later vertexai.init() sets."""
-    from requests.adapters import HTTPAdapter
-
-    class DefaultTimeout(HTTPAdapter):
-        def send(self, request: Any, *args: Any, timeout: Any = None, **kwargs: Any) -> Any:
-            return super().send(request, *args, timeout=timeout_s if timeout is None else timeout, **kwargs)
-
-    session = model._endpoint._prediction_client.transport._session
-    adapter = DefaultTimeout()
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
 
 
 @contextlib.contextmanager
