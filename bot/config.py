@@ -7,6 +7,7 @@ Settings are read once in `main()` and passed down; nothing reads the environmen
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -18,6 +19,17 @@ DEFAULT_CACHE_DIR = Path.home() / ".cache" / "curator"
 # The versions Google publishes (googleapis/googleapis): Gemini API and Vertex AI.
 API_KEY_API_VERSIONS = ("v1beta", "v1", "v1alpha")
 VERTEX_API_VERSIONS = ("v1beta1", "v1")
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_interval(text: str) -> float:
+    """`15m`, `1h`, `90s`, `2d` or plain seconds -> seconds (at least 1)."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text.lower())
+    if not match or float(match[1]) <= 0:
+        raise ValueError(f"Not an interval: {text!r} (use e.g. 90s, 15m, 1h)")
+    return max(1.0, float(match[1]) * _UNITS[match[2] or "s"])
 
 
 class Settings(BaseSettings):
@@ -119,8 +131,6 @@ class Settings(BaseSettings):
     @field_validator("sync_interval")
     @classmethod
     def _an_interval(cls, value: str) -> str:
-        from bot.kb.sync import parse_interval
-
         parse_interval(value)  # ValueError names the bad value
         return value
 

@@ -6,27 +6,18 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot.config import parse_interval
 from bot.kb.ingest import IngestReport
+
+__all__ = ["SyncSchedule", "parse_interval", "read_sync_status"]
 
 log = logging.getLogger(__name__)
 STATUS_FILE = "sync-status.json"
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_interval(text: str) -> float:
-    """`15m`, `1h`, `90s`, `2d` or plain seconds -> seconds (at least 1)."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text.lower())
-    if not match or float(match[1]) <= 0:
-        raise ValueError(f"Not an interval: {text!r} (use e.g. 90s, 15m, 1h)")
-    return max(1.0, float(match[1]) * _UNITS[match[2] or "s"])
-
-
 def read_sync_status(data_dir: Path) -> dict | None:
     """The last sync outcome a serving process wrote, if any."""
     try:
