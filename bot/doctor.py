@@ -141,10 +141,12 @@ def check_qdrant(settings: Settings) -> Check:
     try:
         store, manifest = build_store(settings)
     except Exception as exc:  # noqa: BLE001 - e.g. the local folder is locked by a running Curator
-        return Check("Qdrant", FAIL, first_line(exc), where)
+        serving = _served_elsewhere(settings, exc)
+        return Check("Qdrant", OK, serving, where) if serving else Check("Qdrant", FAIL, first_line(exc), where)
     try:
         store.check_ready()  # says what to do when this space was never built
-        return Check("Qdrant", OK, f"collection {store.name} holds {store.count()} chunks", where)
+        return Check("Qdrant", OK, f"collection {store.name} holds {store.count()} chunks{_index_status(settings)}",
+                     where)
     except KnowledgeBaseError as exc:
         return Check("Qdrant", FAIL, str(exc), where)
     except Exception as exc:  # noqa: BLE001 - unreachable server, wrong QDRANT_API_KEY
@@ -206,4 +208,33 @@ def _google(settings: Settings) -> str:
 
 
 def _qdrant_target(settings: Settings) -> str:
-    return safe_url(settings.qdrant_url) if settings.qdrant_url else f"{settings.local_qdrant_path} (local mode)"
+    if settings.qdrant_url:
+        return safe_url(settings.qdrant_url)
+    if settings.uses_edge:
+        return f"{settings.edge_path} (embedded Qdrant Edge)"
+    return f"{settings.local_qdrant_path} (local mode)"
+
+
+def _index_status(settings: Settings) -> str:
+    """The background index build and the last scheduled sync, as written by a serving process."""
+    from bot.kb.stores.edge_engine import describe_status, read_status
+    from bot.kb.sync import read_sync_status
+
+    status = read_status(settings.edge_path) if settings.uses_edge else None
+    out = f"; {describe_status(status)}" if status else ""
+    sync = read_sync_status(settings.curator_data_dir)
+    if sync:
+        out += (f"; last sync {sync['at']}: {sync['summary']}" if sync.get("ok") else
+                f"; last sync {sync['at']} FAILED: {sync.get('error', '')}")
+    return out
+
+
+def _served_elsewhere(settings: Settings, exc: Exception) -> str:
+    """When the embedded store is held by a running `curator serve`: that, and its index status; else ""."""
+    from bot.kb.stores.edge_engine import read_status
+
+    if not settings.uses_edge or "in use by another Curator process" not in str(exc):
+        return ""
+    status = read_status(settings.edge_path)
+    owner = f" (pid {status['pid']})" if status and status.get("pid") else ""
+    return f"open in the running Curator{owner}{_index_status(settings)}"

@@ -141,6 +141,7 @@ def build_services(settings: Settings, *, kb: KnowledgeBase | None = None, answe
     elif answerer is not None:
         kb = KnowledgeBase(kb.settings, kb.providers, kb.store, kb.manifest,
                            AskService(kb.store, kb.providers.embedder, answerer))
+    kb.store.index_in_background()  # a long-lived app: index builds never run on a request
     if generator is CONFIGURED:
         from bot.draw.factory import build_image_generator
 
