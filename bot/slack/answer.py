@@ -24,7 +24,7 @@ from typing import Any
 from slack_sdk.web.chat_stream import ChatStream
 
 from bot.slack.answer_posts import CLOSED, DONE, NEW, POSTED, STREAM, PostedAnswer, room
-from bot.slack.format import markdown_to_mrkdwn
+from bot.slack.format import markdown_to_mrkdwn, neutralise_mentions, safe_prefix_end
 from bot.slack.jobs import Target, slack_error
 from bot.slack.limits import MARKDOWN_TEXT_LIMIT, SECTION_TEXT_LIMIT
 from bot.slack.pacer import (
@@ -61,6 +61,7 @@ class AnswerJob(PostedAnswer):
         super().__init__(team=target.team, previous=previous)
         self.target, self.signal, self.title = target, signal, title
         self.text, self.final, self.blocks, self.note = "", False, [], ""
+        self.raw, self._released = "", 0  # the model's text as written, and how much of it `text` holds defused
         self.mode, self.shown, self.handed = NEW, 0, 0
         self.stream: ChatStream | None = None
         self.ts: str | None = None
@@ -75,16 +76,25 @@ class AnswerJob(PostedAnswer):
     # the worker's side (with the pacer's lock held)
 
     def add(self, piece: str, now: float) -> None:
-        """More of the answer."""
+        """More of the answer (raw model text: mentions are defused on the whole text, so a mention split
+        across pieces is defused too)."""
         if not self.final:
-            self.text += piece
+            self.raw += piece
+            self._release(final=False)
             if self.first_text_at is None and self.text.strip():
                 self.first_text_at = now
 
     def finish(self, blocks: list[dict], note: str = "") -> None:
         """The answer is complete (or stops here, `note` saying why); `blocks` go under it."""
         if not self.final:
+            self._release(final=True)
             self.final, self.blocks, self.note = True, blocks, note
+
+    def _release(self, final: bool) -> None:
+        """Defuse and add to `text` what of `raw` no later piece can change (a trailing `<` waits)."""
+        end = safe_prefix_end(self.raw, final)
+        self.text += neutralise_mentions(self.raw[self._released:end])
+        self._released = end
 
     @property
     def cancelled(self) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.slack.answer import AnswerJob
-from bot.slack.format import markdown_to_mrkdwn, neutralise_mentions
+from bot.slack.format import markdown_to_mrkdwn
 from bot.slack.jobs import PostJob, SessionJob, StatusJob, Target, UnreactJob, UploadJob
 from bot.slack.outbox import Outbox
 from bot.slack.pacer import Job
@@ -126,7 +126,7 @@ class ThreadReply:
             with self._outbox.pacer.lock:
                 if job.cancelled:
                     break
-                job.add(neutralise_mentions(piece), clock.now())
+                job.add(piece, clock.now())
                 self._outbox.pacer.lock.notify_all()
         if job.cancelled and hasattr(pieces, "close"):
             pieces.close()  # stop reading the model: its stream is closed, not drained
