@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.kb import sparse
 from bot.kb.chunking import chunk_document
+from bot.kb.discovery import SourceFile, discover
 from bot.kb.documents import IMAGE_SUFFIXES, SkipFile, load_document
 from bot.kb.manifest import Manifest, ManifestEntry
 from bot.kb.store import ChunkRecord, ChunkStore
@@ -20,16 +21,6 @@ if TYPE_CHECKING:
     from bot.find.index import ImageIndex, VisualPoint
 
 FLUSH_CHUNKS = 256  # chunks buffered before one upsert; the manifest is written only after it
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """A file found under an ingest path."""
-
-    path: Path
-    source: str  # absolute path: the identity used for idempotency
-    doc_id: str  # path relative to the ingest root: what users and evaluations see
-    tags: tuple[str, ...]
 
 
 @dataclass
@@ -45,23 +36,6 @@ class IngestReport:
     chunks: int = 0
     embedding_calls: int = 0
     seconds: float = 0.0
-
-
-def discover(paths: Iterable[Path]) -> list[SourceFile]:
-    """Every non-hidden file under `paths`, in a stable order; doc ids are relative to each path."""
-    found: dict[str, SourceFile] = {}
-    for root in paths:
-        root = root.resolve()
-        if not root.exists():
-            raise FileNotFoundError(f"No such file or folder: {root}")
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        for path in files:
-            relative = path.relative_to(root) if root.is_dir() else Path(path.name)
-            if any(part.startswith(".") for part in relative.parts):
-                continue
-            tags = tuple(relative.parts[:-1])
-            found[str(path)] = SourceFile(path, str(path), relative.as_posix(), tags)
-    return list(found.values())
 
 
 @dataclass
@@ -82,7 +56,9 @@ class Ingestor:
     def __init__(
         self, store: ChunkStore, embedder: Embedder, manifest: Manifest, max_bytes: int,
         flush_chunks: int = FLUSH_CHUNKS, images: ImageIndex | None = None, max_pixels: int = 40_000_000,
+        follow_outside: bool = False,
     ) -> None:
+        self._follow_outside = follow_outside
         self._store = store
         self._images = images
         self._max_pixels = max_pixels
@@ -98,7 +74,8 @@ class Ingestor:
         """Ingest new and changed files, skip unchanged ones, remove files that disappeared."""
         started = time.perf_counter()
         report = IngestReport()
-        files = discover(paths)
+        found = discover(paths, self._follow_outside)
+        files, report.skipped = found.files, list(found.skipped)
         self._manifest.add_roots(self._store.base, [str(p.resolve()) for p in paths])
         if self._store.ensure():
             self._manifest.forget(self._store.name)  # a new collection holds nothing, whatever was recorded
