@@ -69,6 +69,11 @@ class Settings(BaseSettings):
     # after SLACK_STOP_BUTTON_AFTER_S gets Slack's Stop button (an agent session).
     slack_answer_deadline_s: float = Field(default=300.0, gt=0, validation_alias="SLACK_ANSWER_DEADLINE_S")
     slack_stop_button_after_s: float = Field(default=5.0, ge=0, validation_alias="SLACK_STOP_BUTTON_AFTER_S")
+    # Whatever the model's retries: an answer with no text this long after the question ends in an honest
+    # error; the status says "still working" after ANSWER_STILL_WORKING_AFTER_S without text.
+    answer_first_text_deadline_s: float = Field(default=55.0, gt=0, le=60,
+                                                validation_alias="ANSWER_FIRST_TEXT_DEADLINE_S")
+    answer_still_working_after_s: float = Field(default=6.0, gt=0, validation_alias="ANSWER_STILL_WORKING_AFTER_S")
     docs_url: str | None = Field(default=None, validation_alias="CURATOR_DOCS_URL")
     # `curator serve --http`: a connection must send a whole request (headers, then body) within this many
     # seconds of opening or going idle, else it is closed; at most this many connections at once (then 503).

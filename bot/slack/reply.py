@@ -109,12 +109,16 @@ class ThreadReply:
         outbox = self._outbox
         with outbox.stops.watching(self.channel, self.thread_ts) as signal:
             job = AnswerJob(self._target, self._last, signal, now=outbox.clock.now(), deadline_s=outbox.deadline_s,
-                            stop_after_s=outbox.stop_after_s, title=title)
+                            stop_after_s=outbox.stop_after_s, title=title,
+                            waits=(outbox.still_working_s, outbox.first_text_s))
             signal.on_stop(outbox.pacer.poke)
             self._submit(job)
             try:
                 self._read(pieces, job, signal)
             except Exception:
+                if job.gave_up:  # the user was already told it took too long: a later error would be a 2nd answer
+                    log.warning("answer failed after its deadline had been shown", exc_info=True)
+                    return
                 self._change(lambda: job.finish([]))  # what was shown stays; the caller says what went wrong
                 raise
             blocks = [] if job.cancelled else final_blocks()
