@@ -87,7 +87,16 @@ class Settings(BaseSettings):
     # after SLACK_STOP_BUTTON_AFTER_S gets Slack's Stop button (an agent session).
     slack_answer_deadline_s: float = Field(default=300.0, gt=0, validation_alias="SLACK_ANSWER_DEADLINE_S")
     slack_stop_button_after_s: float = Field(default=5.0, ge=0, validation_alias="SLACK_STOP_BUTTON_AFTER_S")
+    # Whatever the model's retries: an answer with no text this long after the question ends in an honest
+    # error; the status says "still working" after ANSWER_STILL_WORKING_AFTER_S without text.
+    answer_first_text_deadline_s: float = Field(default=55.0, gt=0, le=60,
+                                                validation_alias="ANSWER_FIRST_TEXT_DEADLINE_S")
+    answer_still_working_after_s: float = Field(default=6.0, gt=0, validation_alias="ANSWER_STILL_WORKING_AFTER_S")
     docs_url: str | None = Field(default=None, validation_alias="CURATOR_DOCS_URL")
+    # `curator serve --http`: a connection must send a whole request (headers, then body) within this many
+    # seconds of opening or going idle, else it is closed; at most this many connections at once (then 503).
+    http_request_timeout_s: float = Field(default=10.0, gt=0, validation_alias="HTTP_REQUEST_TIMEOUT_S")
+    http_max_connections: int = Field(default=200, ge=1, validation_alias="HTTP_MAX_CONNECTIONS")
 
     # Drawing: fairness and cost.
     image_quota_per_user_per_day: int = Field(default=25, ge=0, validation_alias="IMAGE_QUOTA_PER_USER_PER_DAY")
@@ -127,6 +136,8 @@ class Settings(BaseSettings):
 
     # Ingestion limits: a file above this size is skipped with a reason instead of exhausting memory.
     max_file_mb: float = Field(default=20.0, gt=0, validation_alias="CURATOR_MAX_FILE_MB")
+    # Links (file or folder) whose target leaves the folder being ingested are skipped unless this is set.
+    ingest_follow_links_outside: bool = Field(default=False, validation_alias="INGEST_FOLLOW_LINKS_OUTSIDE")
 
     @field_validator("sync_interval")
     @classmethod

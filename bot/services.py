@@ -53,7 +53,8 @@ class KnowledgeBase:
     def ingestor(self) -> Ingestor:
         """An ingestor writing to this knowledge base."""
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
-        return Ingestor(self.store, self.providers.embedder, self.manifest, max_bytes, images=self.images)
+        return Ingestor(self.store, self.providers.embedder, self.manifest, max_bytes, images=self.images,
+                        follow_outside=self.settings.ingest_follow_links_outside)
 
     @cached_property
     def _image_side(self) -> tuple[ImageIndex, FindTuning]:

@@ -53,7 +53,7 @@ def _serve(args: argparse.Namespace, settings: Settings, bot: str) -> int:
         ready = f"Curator is ready as {bot} (models warmed in {warmed.seconds:.1f} s)"
         if args.http:
             print(f"{ready}, listening on http://{args.host}:{args.port}/slack/events", file=sys.stderr, flush=True)
-            serve_http(app, settings.slack_signing_secret.get_secret_value(), args.host, args.port)
+            serve_http(app, settings, args.host, args.port)
         else:
             return serve_socket_mode(app, settings, on_ready=lambda: print(f"{ready}, over Socket Mode.",
                                                                           file=sys.stderr, flush=True))
