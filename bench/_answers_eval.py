@@ -102,7 +102,10 @@ def run(kb_root: Path, items: list[dict], settings=None, threads: int = 1) -> li
     torch.set_num_threads(threads)
     from bot.config import Settings
     from bot.services import build_knowledge_base
-    from bot.types import Turn
+    try:
+        from bot.types import Turn
+    except ImportError:  # code from before the layout step (issue 13), run as a --baseline
+        from bot.providers.base import Turn
 
     with tempfile.TemporaryDirectory() as tmp:
         kb = build_knowledge_base(settings or Settings(_env_file=None, CURATOR_DATA_DIR=Path(tmp)))

@@ -1,9 +1,11 @@
 """Offline answers judged by their facts: does the answer contain the fact and cite the right document?
 
-Two sets, each with its own knowledge base: the tuning set (examples/eval/answers.jsonl over examples/kb)
-and the held-out split (examples/eval/answers-holdout.jsonl over examples/eval/holdout-kb), written
-separately from the issue text alone and never used for tuning. `--misses` lists the tuning set's
-misses; the held-out set is only ever reported in aggregate. `--baseline REF` runs the same questions
+Three sets, each with its own knowledge base: the tuning set (examples/eval/answers.jsonl over examples/kb),
+the development set (examples/eval/answers-dev.jsonl over examples/eval/dev-kb, written from the issue text
+alone, tuned on like the tuning set) and the held-out split (examples/eval/answers-holdout.jsonl over
+examples/eval/holdout-kb), written separately from the issue text alone and never used for tuning.
+`--sets` picks which to run; `--misses` lists the tuning and development sets' misses and never the
+held-out set's, which is only ever reported in aggregate. `--baseline REF` runs the same questions
 against the code at REF (a temporary git worktree) in the same run, for a side-by-side comparison.
 `--gemini` runs both sets through the Gemini providers against the local fake API: a plumbing check
 only (the fake hashes text into vectors and echoes passage 1), never a quality figure.
@@ -23,9 +25,11 @@ from bench._answers_eval import Outcome, load_items, missing_facts, plain_text, 
 from bench._report import REPO, arguments, emit, percentile, stamp, table
 
 EVAL = REPO / "examples" / "eval"
+HELD_OUT = "held-out"  # never tuned on: its misses are never printed
 SETS = {
     "tuning": (REPO / "examples" / "kb", EVAL / "answers.jsonl"),
-    "held-out": (EVAL / "holdout-kb", EVAL / "answers-holdout.jsonl"),
+    "dev": (EVAL / "dev-kb", EVAL / "answers-dev.jsonl"),
+    HELD_OUT: (EVAL / "holdout-kb", EVAL / "answers-holdout.jsonl"),
 }
 
 
@@ -116,7 +120,7 @@ def report(results: dict[tuple[str, str], Figures], columns: list[tuple[str, str
 
 
 def print_misses(outcomes: list[Outcome], items: list[dict]) -> None:
-    """The tuning set's misses, one per line (never called for the held-out set)."""
+    """A tuning or development set's misses, one per line (never called for the held-out set)."""
     questions = {item["id"]: item["question"] for item in items}
     for o in outcomes:
         if not o.correct:
@@ -126,16 +130,24 @@ def print_misses(outcomes: list[Outcome], items: list[dict]) -> None:
 
 
 def main() -> None:
-    """Measure both sets (and the baseline or the Gemini plumbing when asked) and print the report."""
+    """Measure the sets (and the baseline or the Gemini plumbing when asked) and print the report."""
     parser = arguments(__doc__.splitlines()[0])
     parser.add_argument("--baseline", metavar="REF", help="also measure the code at this git ref, in the same run")
-    parser.add_argument("--misses", action="store_true", help="list the tuning set's misses (never the held-out's)")
+    parser.add_argument("--misses", action="store_true",
+                        help="list the tuning and dev sets' misses (never the held-out's)")
+    parser.add_argument("--sets", default=",".join(SETS),
+                        help=f"comma-separated sets to run, of {', '.join(SETS)} (default: all)")
     parser.add_argument("--gemini", action="store_true", help="also run both sets against the fake Gemini API")
     args = parser.parse_args()
     results: dict[tuple[str, str], Figures] = {}
     columns: list[tuple[str, str]] = []
     validity = []
-    for name, (kb_root, items_path) in SETS.items():
+    chosen = [name.strip() for name in args.sets.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in SETS]
+    if unknown:
+        parser.error(f"unknown set {', '.join(unknown)}; choose from {', '.join(SETS)}")
+    for name in chosen:
+        kb_root, items_path = SETS[name]
         limit = 12 if args.quick else None
         items = load_items(items_path)[:limit]
         valid, total, broken = check_set(kb_root, items)
@@ -147,21 +159,23 @@ def main() -> None:
         outcomes = run(kb_root, items)
         results[("now", name)] = figures(outcomes)
         columns.append(("now", name))
-        if args.misses and name == "tuning":
+        if args.misses and name != HELD_OUT:
+            print(f"{name} misses:")
             print_misses(outcomes, items)
         if args.gemini:
             results[("Gemini fake", name)] = figures(gemini_outcomes(kb_root, items))
             columns.append(("Gemini fake", name))
     body = "## Offline answers by facts (`python -m bench.answers`)\n\n" + stamp() + "\n\n"
-    body += table(["set", "knowledge base", "facts", "absent", "follow-ups"], set_sizes()) + "\n\n"
+    body += table(["set", "knowledge base", "facts", "absent", "follow-ups"], set_sizes(chosen)) + "\n\n"
     body += report(results, columns) + "\n\nSet check: " + "; ".join(validity) + "."
     emit("answers", body, args.write)
 
 
-def set_sizes() -> list[list[object]]:
-    """Rows describing both sets."""
+def set_sizes(names: list[str]) -> list[list[object]]:
+    """Rows describing the sets run."""
     rows = []
-    for name, (kb_root, items_path) in SETS.items():
+    for name in names:
+        kb_root, items_path = SETS[name]
         items = load_items(items_path)
         count = {kind: sum(i["kind"] == kind for i in items) for kind in ("fact", "absent", "followup")}
         documents = sum(1 for p in kb_root.rglob("*") if p.is_file() and p.suffix in {".md", ".txt", ".html", ".pdf"})

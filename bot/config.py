@@ -6,6 +6,8 @@ Settings are read once in `main()` and passed down; nothing reads the environmen
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -17,6 +19,17 @@ DEFAULT_CACHE_DIR = Path.home() / ".cache" / "curator"
 # The versions Google publishes (googleapis/googleapis): Gemini API and Vertex AI.
 API_KEY_API_VERSIONS = ("v1beta", "v1", "v1alpha")
 VERTEX_API_VERSIONS = ("v1beta1", "v1")
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_interval(text: str) -> float:
+    """`15m`, `1h`, `90s`, `2d` or plain seconds -> seconds (at least 1)."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text.lower())
+    if not match or float(match[1]) <= 0:
+        raise ValueError(f"Not an interval: {text!r} (use e.g. 90s, 15m, 1h)")
+    return max(1.0, float(match[1]) * _UNITS[match[2] or "s"])
 
 
 class Settings(BaseSettings):
@@ -50,9 +63,10 @@ class Settings(BaseSettings):
     # call of every process), so an unreachable or hanging Google is reported within seconds, not minutes.
     google_connect_timeout_s: float = Field(default=5.0, gt=0, validation_alias="GOOGLE_CONNECT_TIMEOUT_S")
 
-    # The vector engine: Qdrant (embedded local mode by default, a server or cluster with QDRANT_URL), or
+    # The vector engine: "edge" (embedded Qdrant Edge under CURATOR_DATA_DIR/edge, the default; a Qdrant server or
+    # cluster instead when QDRANT_URL is set), "qdrant" (qdrant-client: QDRANT_URL, else its older local mode), or
     # "memory" (nothing persists: tests and throwaway runs).
-    vector_store: Literal["qdrant", "memory"] = Field(default="qdrant", validation_alias="VECTOR_STORE")
+    vector_store: Literal["edge", "qdrant", "memory"] = Field(default="edge", validation_alias="VECTOR_STORE")
     # The bot state and the drawing ledger: SQLite under CURATOR_DATA_DIR, or "memory" (tests, throwaway runs).
     state_store: Literal["sqlite", "memory"] = Field(default="sqlite", validation_alias="STATE_STORE")
     qdrant_url: str | None = Field(default=None, validation_alias="QDRANT_URL")
@@ -73,7 +87,16 @@ class Settings(BaseSettings):
     # after SLACK_STOP_BUTTON_AFTER_S gets Slack's Stop button (an agent session).
     slack_answer_deadline_s: float = Field(default=300.0, gt=0, validation_alias="SLACK_ANSWER_DEADLINE_S")
     slack_stop_button_after_s: float = Field(default=5.0, ge=0, validation_alias="SLACK_STOP_BUTTON_AFTER_S")
+    # Whatever the model's retries: an answer with no text this long after the question ends in an honest
+    # error; the status says "still working" after ANSWER_STILL_WORKING_AFTER_S without text.
+    answer_first_text_deadline_s: float = Field(default=55.0, gt=0, le=60,
+                                                validation_alias="ANSWER_FIRST_TEXT_DEADLINE_S")
+    answer_still_working_after_s: float = Field(default=6.0, gt=0, validation_alias="ANSWER_STILL_WORKING_AFTER_S")
     docs_url: str | None = Field(default=None, validation_alias="CURATOR_DOCS_URL")
+    # `curator serve --http`: a connection must send a whole request (headers, then body) within this many
+    # seconds of opening or going idle, else it is closed; at most this many connections at once (then 503).
+    http_request_timeout_s: float = Field(default=10.0, gt=0, validation_alias="HTTP_REQUEST_TIMEOUT_S")
+    http_max_connections: int = Field(default=200, ge=1, validation_alias="HTTP_MAX_CONNECTIONS")
 
     # Drawing: fairness and cost.
     image_quota_per_user_per_day: int = Field(default=25, ge=0, validation_alias="IMAGE_QUOTA_PER_USER_PER_DAY")
@@ -106,8 +129,21 @@ class Settings(BaseSettings):
     doctor_deadline_s: float = Field(default=20.0, gt=0, validation_alias="DOCTOR_DEADLINE_S")
     collection: str = Field(default="kb", validation_alias="CURATOR_COLLECTION")
 
+    # Scheduled sync (`curator serve`): these folders or files (separated by the OS path separator, ":" on Linux)
+    # are re-ingested incrementally every SYNC_INTERVAL (e.g. 90s, 15m, 1h). `serve --sync PATH --every 15m` too.
+    sync_paths: str = Field(default="", validation_alias="SYNC_PATHS")
+    sync_interval: str = Field(default="15m", validation_alias="SYNC_INTERVAL")
+
     # Ingestion limits: a file above this size is skipped with a reason instead of exhausting memory.
     max_file_mb: float = Field(default=20.0, gt=0, validation_alias="CURATOR_MAX_FILE_MB")
+    # Links (file or folder) whose target leaves the folder being ingested are skipped unless this is set.
+    ingest_follow_links_outside: bool = Field(default=False, validation_alias="INGEST_FOLLOW_LINKS_OUTSIDE")
+
+    @field_validator("sync_interval")
+    @classmethod
+    def _an_interval(cls, value: str) -> str:
+        parse_interval(value)  # ValueError names the bad value
+        return value
 
     @field_validator("embedding_dim")
     @classmethod
@@ -146,6 +182,21 @@ class Settings(BaseSettings):
     def local_qdrant_path(self) -> Path:
         """Where embedded (local-mode) Qdrant keeps its files."""
         return self.qdrant_path or self.curator_data_dir / "qdrant"
+
+    @property
+    def sync_path_list(self) -> list[Path]:
+        """SYNC_PATHS as paths (empty: no scheduled sync)."""
+        return [Path(p).expanduser() for p in self.sync_paths.split(os.pathsep) if p.strip()]
+
+    @property
+    def edge_path(self) -> Path:
+        """Where the embedded Qdrant Edge engine keeps its shards (one folder per collection)."""
+        return self.curator_data_dir / "edge"
+
+    @property
+    def uses_edge(self) -> bool:
+        """True when the knowledge base lives in the embedded Qdrant Edge engine (no QDRANT_URL)."""
+        return self.vector_store == "edge" and not self.qdrant_url
 
     @property
     def state_path(self) -> Path:

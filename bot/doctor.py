@@ -56,12 +56,12 @@ def run_checks(settings: Settings) -> list[Check]:
     slack = [Job("Slack", partial(check_slack, settings), safe_url(settings.slack_api_url))]
     if settings.slack_app_token is not None:
         slack.append(Job("Slack Socket Mode", partial(check_socket_mode, settings), safe_url(settings.slack_api_url)))
-    built: list[Services] = []
+    built: list[tuple[Services, str]] = []
     assembly = Job("Assembly", lambda: _assemble_into(built, settings)).result(deadline, budget)
     if not built:  # the app could not be assembled (or not in time): nothing else can be checked
         return [without_self_reference(assembly)] + [job.result(deadline, budget) for job in slack]
-    services = built[0]
-    qdrant = Job("Qdrant", partial(check_store, services), _store_target(settings))
+    services, serving = built[0]
+    qdrant = Job("Qdrant", partial(check_store, services, serving), _store_target(settings))
     try:
         credentials = Job("Google credentials", partial(check_google_credentials, settings, services),
                           _google(settings)).result(deadline, budget)
@@ -120,9 +120,16 @@ def _assemble_into(built: list, settings: Settings) -> Check:
     from bot.services import build_services
 
     try:
-        built.append(build_services(settings))
+        built.append((build_services(settings, index_in_background=False), ""))
     except Exception as exc:  # noqa: BLE001 - e.g. the local folder is locked, or an invalid GOOGLE_GEMINI_BASE_URL
-        return Check("Assembly", FAIL, f"the app could not be set up: {first_line(exc)}")
+        serving = _served_elsewhere(settings, exc)
+        if not serving:
+            return Check("Assembly", FAIL, f"the app could not be set up: {first_line(exc)}")
+        try:  # the running Curator holds the embedded store: check the rest of the same assembly without it
+            built.append((build_services(settings.model_copy(update={"vector_store": "memory"}),
+                                         index_in_background=False), serving))
+        except Exception as again:  # noqa: BLE001
+            return Check("Assembly", FAIL, f"the app could not be set up: {first_line(again)}")
     return Check("Assembly", OK, "the app is set up")
 
 
@@ -145,14 +152,19 @@ def _vertex_identity() -> str:
     return f", as {email}" if email else ""
 
 
-def check_store(services: Services) -> Check:
-    """The app's knowledge base (Qdrant at QDRANT_URL or in local mode, or VECTOR_STORE's engine) has been ingested."""
+def check_store(services: Services, serving: str = "") -> Check:
+    """The app's knowledge base (Qdrant at QDRANT_URL, embedded Qdrant Edge, or VECTOR_STORE's engine) has been
+    ingested; `serving` says the embedded store is held by a running `curator serve` (then that is the report)."""
     from bot.kb.stores.base import KnowledgeBaseError
 
-    store, where = services.kb.store, _store_target(services.settings)
+    where = _store_target(services.settings)
+    if serving:
+        return Check("Qdrant", OK, serving, where)
+    store = services.kb.store
     try:
         store.check_ready()  # says what to do when this space was never built
-        return Check("Qdrant", OK, f"collection {store.name} holds {store.count()} chunks", where)
+        status = _index_status(services.settings)
+        return Check("Qdrant", OK, f"collection {store.name} holds {store.count()} chunks{status}", where)
     except KnowledgeBaseError as exc:
         return Check("Qdrant", FAIL, str(exc), where)
     except Exception as exc:  # noqa: BLE001 - unreachable server, wrong QDRANT_API_KEY
@@ -205,4 +217,33 @@ def _google(settings: Settings) -> str:
 def _store_target(settings: Settings) -> str:
     if settings.vector_store == "memory":
         return "in memory (VECTOR_STORE=memory)"
-    return safe_url(settings.qdrant_url) if settings.qdrant_url else f"{settings.local_qdrant_path} (local mode)"
+    if settings.qdrant_url:
+        return safe_url(settings.qdrant_url)
+    if settings.uses_edge:
+        return f"{settings.edge_path} (embedded Qdrant Edge)"
+    return f"{settings.local_qdrant_path} (local mode)"
+
+
+def _index_status(settings: Settings) -> str:
+    """The background index build and the last scheduled sync, as written by a serving process."""
+    from bot.kb.stores.edge_engine import describe_status, read_status
+    from bot.kb.sync import read_sync_status
+
+    status = read_status(settings.edge_path) if settings.uses_edge else None
+    out = f"; {describe_status(status)}" if status else ""
+    sync = read_sync_status(settings.curator_data_dir)
+    if sync:
+        out += (f"; last sync {sync['at']}: {sync['summary']}" if sync.get("ok") else
+                f"; last sync {sync['at']} FAILED: {sync.get('error', '')}")
+    return out
+
+
+def _served_elsewhere(settings: Settings, exc: Exception) -> str:
+    """When the embedded store is held by a running `curator serve`: that, and its index status; else ""."""
+    from bot.kb.stores.edge_engine import read_status
+
+    if not settings.uses_edge or "in use by another Curator process" not in str(exc):
+        return ""
+    status = read_status(settings.edge_path)
+    owner = f" (pid {status['pid']})" if status and status.get("pid") else ""
+    return f"open in the running Curator{owner}{_index_status(settings)}"

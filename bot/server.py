@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sys
@@ -9,6 +10,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
 from slack_bolt import App
 from starlette.applications import Starlette
@@ -25,7 +27,8 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 1_000_000  # Slack payloads are a few KB; anything this large is not from Slack
 
 
-def build_http_app(bolt_app: App, signing_secret: str, background_workers: int = 32) -> Starlette:
+def build_http_app(bolt_app: App, signing_secret: str, background_workers: int = 32,
+                   body_timeout_s: float = 10.0) -> Starlette:
     """An ASGI app that verifies Slack's signature, then hands the request to Bolt on a worker thread.
 
     Events API callbacks are acknowledged as soon as the signature checks out: Slack ignores the body of
@@ -42,11 +45,20 @@ def build_http_app(bolt_app: App, signing_secret: str, background_workers: int =
     background = ThreadPoolExecutor(max_workers=background_workers, thread_name_prefix="slack-dispatch")
 
     async def slack_events(request: Request) -> Response:
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            return JSONResponse({"error": "payload too large"}, status_code=413)
+        try:
+            body = await asyncio.wait_for(_read_limited(request), body_timeout_s)
+        except TimeoutError:
+            return JSONResponse({"error": "body not received in time"}, status_code=408,
+                                headers={"connection": "close"})
+        if body is None:
+            return JSONResponse({"error": "payload too large"}, status_code=413, headers={"connection": "close"})
+        if not _is_utf8(body):  # nothing Slack signs: its scheme signs UTF-8 text (slack_sdk would raise)
+            return JSONResponse({"error": "malformed body"}, status_code=400)
         if not verifier.is_valid_request(body, dict(request.headers)):
             return JSONResponse({"error": "invalid request"}, status_code=401)
+        if not _well_formed(request.headers.get("content-type", ""), body):
+            # Signed by Slack but not a payload Bolt can read: a 4xx, so Slack does not retry it.
+            return JSONResponse({"error": "malformed body"}, status_code=400)
         bolt_request = to_bolt_request(request, body)
         if _is_event_callback(request, body):
             background.submit(_dispatch_logged, bolt_app, bolt_request)
@@ -61,6 +73,42 @@ def build_http_app(bolt_app: App, signing_secret: str, background_workers: int =
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
     ])
+
+
+async def _read_limited(request: Request) -> bytes | None:
+    """The body, or None when it is larger than MAX_BODY_BYTES: refused by its Content-Length before a
+    byte is read, or as soon as more than that has arrived when it gives none (or lies)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        return None
+    body = bytearray()
+    async for piece in request.stream():
+        body += piece
+        if len(body) > MAX_BODY_BYTES:
+            return None
+    return bytes(body)
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _well_formed(content_type: str, body: bytes) -> bool:
+    """Whether a signed body is a payload Bolt can parse: a JSON object, or a form whose `payload` (when
+    present) is a JSON object."""
+    text = body.decode("utf-8")
+    try:
+        if "json" in content_type:
+            return isinstance(json.loads(text), dict)
+        form = parse_qs(text, keep_blank_values=True, strict_parsing=bool(text))
+        payload = form.get("payload")
+        return payload is None or isinstance(json.loads(payload[0]), dict)
+    except ValueError:
+        return False
 
 
 def _is_event_callback(request: Request, body: bytes) -> bool:
@@ -81,12 +129,18 @@ def _dispatch_logged(bolt_app: App, bolt_request: Any) -> None:
         log.exception("event dispatch failed")
 
 
-def serve_http(bolt_app: App, signing_secret: str, host: str, port: int) -> None:
-    """Serve the HTTP transport with uvicorn until interrupted."""
-    import uvicorn
+def serve_http(bolt_app: App, settings: Settings, host: str, port: int) -> None:
+    """Serve the HTTP transport with uvicorn until interrupted (request timeout and connection limit from
+    the settings)."""
+    from bot.http_server import http_server
 
-    app = build_http_app(bolt_app, signing_secret)
-    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=30)
+    http_server(http_app_for(bolt_app, settings), settings, host, port).run()
+
+
+def http_app_for(bolt_app: App, settings: Settings) -> Any:
+    """Curator's ASGI app for `bolt_app`, with the signing secret and body timeout from the settings."""
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    return build_http_app(bolt_app, secret, body_timeout_s=settings.http_request_timeout_s)
 
 
 def serve_socket_mode(bolt_app: App, settings: Settings, on_ready: Callable[[], None] = lambda: None) -> int:

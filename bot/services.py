@@ -53,7 +53,8 @@ class KnowledgeBase:
     def ingestor(self) -> Ingestor:
         """An ingestor writing to this knowledge base."""
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
-        return Ingestor(self.store, self.providers.embedder, self.manifest, max_bytes, images=self.images)
+        return Ingestor(self.store, self.providers.embedder, self.manifest, max_bytes, images=self.images,
+                        follow_outside=self.settings.ingest_follow_links_outside)
 
     @cached_property
     def _image_side(self) -> tuple[ImageIndex, FindTuning]:
@@ -131,16 +132,20 @@ def build_services(settings: Settings, *, kb: KnowledgeBase | None = None, answe
                    generator: ImageGenerator | None = CONFIGURED, state_dir: Path | None = None,
                    state: BotState | None = None, drawings: DrawingLedger | None = None,
                    slots: DrawSlots | None = None,
-                   router: Router | None = None, outbox: Outbox | None = None) -> Services:
+                   router: Router | None = None, outbox: Outbox | None = None,
+                   index_in_background: bool = True) -> Services:
     """The whole app for one Settings. Overrides: a knowledge base already open (`kb`, e.g. shared by tests),
     the answer model, the image model (None: offline), where the bot state and drawing ledger live
     (`state_dir`, default CURATOR_DATA_DIR) or the stores themselves (`state`, `drawings`), the draw slots, the router and
-    the outbox (e.g. on a sped-up clock)."""
+    the outbox (e.g. on a sped-up clock). `index_in_background=False` (the doctor: a short-lived look) starts
+    no index build."""
     if kb is None:
         kb = build_knowledge_base(settings, answerer=answerer)
     elif answerer is not None:
         kb = KnowledgeBase(kb.settings, kb.providers, kb.store, kb.manifest,
                            AskService(kb.store, kb.providers.embedder, answerer))
+    if index_in_background:
+        kb.store.index_in_background()  # a long-lived app: index builds never run on a request
     if generator is CONFIGURED:
         from bot.draw.factory import build_image_generator
 

@@ -75,9 +75,44 @@ def manifest(tmp_path: Path) -> Manifest:
     m.close()
 
 
-def make_store(client, embedder, base: str = "kb") -> QdrantStore:
-    """A store for `embedder`'s space in `client`."""
+def make_store(client, embedder, base: str = "kb"):
+    """A store for `embedder`'s space in `client` (a QdrantClient, or an EdgeEngine)."""
+    from bot.kb.stores.edge import EdgeStore
+    from bot.kb.stores.edge_engine import EdgeEngine
+
+    if isinstance(client, EdgeEngine):
+        return EdgeStore(client, base, embedder.model_id, embedder.dimension)
     return QdrantStore(client, base, embedder.model_id, embedder.dimension)
+
+
+def open_on_disk(kind: str, path: Path):
+    """An engine on disk at `path`: qdrant-client's local mode ("qdrant") or Qdrant Edge ("edge")."""
+    if kind == "edge":
+        from bot.kb.stores.edge_engine import EdgeEngine
+
+        return EdgeEngine(path)
+    from qdrant_client import QdrantClient
+
+    return QdrantClient(path=str(path))
+
+
+def stored_points(store) -> dict[str, tuple[str, str]]:
+    """Every stored chunk of a Qdrant or Qdrant Edge store: id -> (doc_id, text)."""
+    return {pid: (payload["doc_id"], payload["text"]) for pid, payload in stored_payloads(store).items()}
+
+
+def stored_payloads(store) -> dict[str, dict]:
+    """Every stored chunk of a Qdrant or Qdrant Edge store: id -> payload."""
+    from bot.kb.stores.edge import EdgeStore
+
+    if isinstance(store, EdgeStore):
+        from qdrant_edge import ScrollRequest
+
+        shard = store.engine.shard(store.name)
+        points = shard.scroll(ScrollRequest(limit=10_000, with_payload=True))[0] if shard else []
+    else:
+        points, _ = store._client.scroll(store.name, limit=10_000, with_payload=True)
+    return {str(p.id): dict(p.payload) for p in points}
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,8 @@ from rich.table import Table
 
 from bot.config import Settings
 from bot.errors import UserError
-from bot.kb.ingest import IngestReport, discover
+from bot.kb.discovery import discover
+from bot.kb.ingest import IngestReport
 from bot.kb.reindex import plan_reindex
 from bot.providers.factory import LOCAL_NOTICE
 from bot.services import KnowledgeBase, build_knowledge_base
@@ -79,7 +80,7 @@ def reindex_drawings(kb: KnowledgeBase) -> int:
 
 
 def _with_progress(kb: KnowledgeBase, paths: list, err: Console, label: str) -> IngestReport:
-    total = len(discover(paths))
+    total = len(discover(paths, kb.settings.ingest_follow_links_outside).files)
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task(label, total=total)

@@ -37,6 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--http", action="store_true", help="serve POST /slack/events and GET /healthz")
     serve.add_argument("--host", default="0.0.0.0", help="HTTP bind address (default 0.0.0.0)")
     serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    serve.add_argument("--sync", action="append", default=[], metavar="PATH",
+                       help="re-ingest PATH on a schedule (repeatable; adds to SYNC_PATHS)")
+    serve.add_argument("--every", default=None, metavar="INTERVAL",
+                       help="how often to sync, e.g. 15m or 1h (default SYNC_INTERVAL, 15m)")
 
     console = commands.add_parser("console", help="chat with the bot in the terminal, no Slack workspace needed")
     console.add_argument("--files-dir", type=Path, metavar="DIR",

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.kb.sync import SyncSchedule
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -33,6 +38,7 @@ def _serve(args: argparse.Namespace, settings: Settings, bot: str) -> int:
     from bot.warmup import warm_up
 
     services = build_services(settings)
+    sync = None
     try:
         if services.kb.providers.local:
             from bot.providers.factory import LOCAL_NOTICE
@@ -42,17 +48,32 @@ def _serve(args: argparse.Namespace, settings: Settings, bot: str) -> int:
         warmed = warm_up(services)
         for problem in warmed.problems:
             print(f"warning: {problem}", file=sys.stderr)
+        sync = start_sync(args, settings, services)
         app = build_app(settings, services)
         ready = f"Curator is ready as {bot} (models warmed in {warmed.seconds:.1f} s)"
         if args.http:
             print(f"{ready}, listening on http://{args.host}:{args.port}/slack/events", file=sys.stderr, flush=True)
-            serve_http(app, settings.slack_signing_secret.get_secret_value(), args.host, args.port)
+            serve_http(app, settings, args.host, args.port)
         else:
             return serve_socket_mode(app, settings, on_ready=lambda: print(f"{ready}, over Socket Mode.",
                                                                           file=sys.stderr, flush=True))
     finally:
+        if sync is not None:
+            sync.stop()
         services.close()
     return 0
+
+
+def start_sync(args: argparse.Namespace, settings: Settings, services) -> SyncSchedule | None:
+    """The scheduled sync of SYNC_PATHS and --sync paths every --every/SYNC_INTERVAL, started; None without paths."""
+    from bot.kb.sync import SyncSchedule, parse_interval
+
+    paths = settings.sync_path_list + [Path(p) for p in getattr(args, "sync", [])]
+    if not paths:
+        return None
+    interval = parse_interval(getattr(args, "every", None) or settings.sync_interval)
+    print(f"Syncing {', '.join(map(str, paths))} every {interval:.0f} s", file=sys.stderr)
+    return SyncSchedule(lambda ps: services.kb.ingestor().run(ps), paths, interval, settings.curator_data_dir).start()
 
 
 def _missing_settings(settings: Settings, http: bool) -> str | None:

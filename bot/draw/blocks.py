@@ -22,12 +22,12 @@ def drawing_summary(drawing: Drawing, ignored: list[str], notes: Sequence[str] =
     """One line under the image: AI-generated, for whom, the prompt, parameters, model, what was ignored,
     and notes such as a seed being best effort."""
     prompt = shorten(drawing.request.prompt, 300)
-    line = (f":art: AI-generated for <@{drawing.user}>: _{escape(prompt)}_ · `{drawing.request.describe()}` · "
+    line = (f":art: AI-generated for <@{drawing.user}>: _{escape(prompt)}_ · `{escape(drawing.request.describe())}` · "
             f"{escape(drawing.model)}")
     if ignored:
-        line += f" · ignored by this model: {', '.join(f'`{p}`' for p in ignored)}"
+        line += f" · ignored by this model: {', '.join(f'`{escape(p)}`' for p in ignored)}"
     for note in notes:
-        line += f" · {note}"
+        line += f" · {escape(note)}"
     return line
 
 

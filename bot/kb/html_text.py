@@ -104,9 +104,23 @@ class _Walker:
         elif name in {"p", "dt", "dd", "figcaption", "caption", "label"}:
             self.add(inline_text(element))
         elif name == "dl":
-            self.add(list_text([inline_text(d) for d in element.find_all(["dt", "dd"])], ordered=False))
+            self.definitions(element)
         else:
             self.walk(element)
+
+    def definitions(self, element: Tag) -> None:
+        """A definition list as entries: each term (an FAQ's question) in bold, its description below it."""
+        term = ""
+        for child in element.find_all(["dt", "dd"]):
+            if child.name == "dt":
+                if term:
+                    self.add(term)
+                term = inline_text(child)
+            else:
+                self.add(f"**{term}**\n{inline_text(child)}" if term else inline_text(child))
+                term = ""
+        if term:
+            self.add(term)
 
     def table(self, element: Tag) -> None:
         caption = element.find("caption")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.kb import sparse
 from bot.kb.chunking import chunk_document
+from bot.kb.discovery import SourceFile, discover
 from bot.kb.documents import IMAGE_SUFFIXES, SkipFile, load_document
 from bot.kb.images import ImageIndexer
 from bot.kb.manifest import Manifest, ManifestEntry
@@ -17,16 +18,10 @@ from bot.kb.stores.base import ChunkRecord, VectorStore, VisualPoint
 from bot.types import Embedder
 
 FLUSH_CHUNKS = 256  # chunks buffered before one upsert; the manifest is written only after it
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """A file found under an ingest path."""
-
-    path: Path
-    source: str  # absolute path: the identity used for idempotency
-    doc_id: str  # path relative to the ingest root: what users and evaluations see
-    tags: tuple[str, ...]
+# The version of how text documents become chunks (loading, table rows, steps, FAQ pairs). It is part of a
+# text file's recorded hash, so raising it makes the next ingest re-chunk every document of an old knowledge
+# base instead of keeping chunks the current answerer doesn't expect. Raise it whenever chunking changes.
+TEXT_PIPELINE = 3
 
 
 @dataclass
@@ -44,21 +39,11 @@ class IngestReport:
     seconds: float = 0.0
 
 
-def discover(paths: Iterable[Path]) -> list[SourceFile]:
-    """Every non-hidden file under `paths`, in a stable order; doc ids are relative to each path."""
-    found: dict[str, SourceFile] = {}
-    for root in paths:
-        root = root.resolve()
-        if not root.exists():
-            raise FileNotFoundError(f"No such file or folder: {root}")
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        for path in files:
-            relative = path.relative_to(root) if root.is_dir() else Path(path.name)
-            if any(part.startswith(".") for part in relative.parts):
-                continue
-            tags = tuple(relative.parts[:-1])
-            found[str(path)] = SourceFile(path, str(path), relative.as_posix(), tags)
-    return list(found.values())
+def version_hash(path: Path, data: bytes) -> str:
+    """The hash recorded for a file's version: its bytes, and for a text document the TEXT_PIPELINE too."""
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        return hashlib.sha256(data).hexdigest()  # images are matched by their bytes alone (Find's duplicates)
+    return hashlib.sha256(f"text-pipeline-{TEXT_PIPELINE}\n".encode() + data).hexdigest()
 
 
 @dataclass
@@ -79,7 +64,9 @@ class Ingestor:
     def __init__(
         self, store: VectorStore, embedder: Embedder, manifest: Manifest, max_bytes: int,
         flush_chunks: int = FLUSH_CHUNKS, images: ImageIndexer | None = None, max_pixels: int = 40_000_000,
+        follow_outside: bool = False,
     ) -> None:
+        self._follow_outside = follow_outside
         self._store = store
         self._images = images
         self._max_pixels = max_pixels
@@ -95,7 +82,8 @@ class Ingestor:
         """Ingest new and changed files, skip unchanged ones, remove files that disappeared."""
         started = time.perf_counter()
         report = IngestReport()
-        files = discover(paths)
+        found = discover(paths, self._follow_outside)
+        files, report.skipped = found.files, list(found.skipped)
         self._manifest.add_roots(self._store.base, [str(p.resolve()) for p in paths])
         if self._store.ensure():
             self._manifest.forget(self._store.name)  # a new collection holds nothing, whatever was recorded
@@ -112,7 +100,7 @@ class Ingestor:
     def _ingest_file(self, file: SourceFile, known: ManifestEntry | None, report: IngestReport) -> None:
         try:
             data = self._read(file.path)
-            content_hash = hashlib.sha256(data).hexdigest()
+            content_hash = version_hash(file.path, data)
             if known and known.content_hash == content_hash:
                 report.unchanged.append(file.doc_id)
                 return

@@ -136,6 +136,11 @@ def _columns(lines: list[str]) -> list[tuple[int, int]]:
     return spans if len(spans) > 1 else []
 
 
+def _wrapped_key(cells: list[str]) -> bool:
+    """A line holding only the rest of the row's first cell ("years" under "Less than 3"): a PDF wrapped it."""
+    return bool(cells[0][:1].islower()) and not any(cells[1:])
+
+
 def _table(lines: list[str]) -> str:
     """The lines as a pipe table when they are aligned in columns, else ''."""
     body = [line for line in lines if not _RULE.match(line)]
@@ -147,7 +152,7 @@ def _table(lines: list[str]) -> str:
     rows: list[list[str]] = []
     for line in body:
         cells = [" ".join(line[a:b].split()) for a, b in spans]
-        if rows and not cells[0]:
+        if rows and (not cells[0] or _wrapped_key(cells)):
             rows[-1] = [f"{old} {new}".strip() for old, new in zip(rows[-1], cells, strict=True)]
         else:
             rows.append(cells)

@@ -81,6 +81,7 @@ class QuestionTerms:
     enumeration: bool = False  # "who gets ...", "which tools ...": a list answers it
     fix: bool = False  # something is broken: a symptom-and-fix entry answers it
     focus: frozenset[str] = frozenset()  # the stems of what the question is about ("the canary" in "how does the canary work")
+    platforms: frozenset[str] = frozenset()  # the operating systems it names ("on a Mac": mac)
 
     @property
     def names(self) -> tuple[Term, ...]:
@@ -116,7 +117,18 @@ def analyse(question: str, stats: TermStats | None) -> QuestionTerms:
     focus_stems = frozenset(map(sparse.stem, sparse.tokens(focus.group("focus")))) if focus else frozenset()
     return QuestionTerms(terms, identifiers(question), amounts(question), bool(HOW_TO.search(question)),
                          bool(WHY.search(question)), asks, bool(ENUMERATION.search(question)), bool(FIX.search(question)),
-                         focus_stems - asking)
+                         focus_stems - asking, platforms(question))
+
+
+# Operating systems and devices whose instructions differ: "and on a Mac?" wants the Mac steps, not Windows'.
+_PLATFORMS = {"windows": "windows", "win": "windows", "pc": "windows", "mac": "mac", "macs": "mac", "macos": "mac",
+              "macbook": "mac", "osx": "mac", "linux": "linux", "ubuntu": "linux", "fedora": "linux",
+              "iphone": "ios", "ios": "ios", "ipad": "ios", "android": "android", "chromebook": "chromeos"}
+
+
+def platforms(text: str) -> frozenset[str]:
+    """The platforms `text` names, normalised ("MacBook" and "macOS" are both mac)."""
+    return frozenset(_PLATFORMS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _PLATFORMS)
 
 
 def _count_shape(question: str) -> tuple[re.Pattern[str], ...]:

@@ -51,6 +51,20 @@ class Refusals:
         words = sorted(set().union(*(word_set(f"{u.local} {u.context}") for u in units)))
         return next((t.word for t in salient if not self.vectors.near(t.word, words, self.tuning.stranger_match)), "")
 
+    def unsupported(self, weights: Weights, unit: Unit) -> str:
+        """The question's heaviest term when the chosen unit neither says it, nor its heading, nor a word close
+        to it: "insurance excess on a rental car" is not answered by a rental rule. Only the heaviest: a long
+        question names more than any one passage says."""
+        held = stems_of(f"{unit.local} {unit.context}")
+        terms = {s: w for s, w in weights.terms.items() if s not in weights.identifiers}
+        heaviest = max(terms, key=terms.get, default="")
+        missing = [heaviest] if heaviest and heaviest not in held else []
+        if not missing:
+            return ""
+        words = sorted(word_set(f"{unit.local} {unit.context}"))
+        return next((weights.spelled.get(s, s) for s in missing
+                     if not self.vectors.near(weights.spelled.get(s, s), words, self.tuning.support_match)), "")
+
     def catch_all(self, terms: QuestionTerms, units: Sequence[Unit], gap: str) -> Choice | None:
         """A catch-all row ("Other international cities") answers for a name its table does not list."""
         if terms.identifiers and gap in terms.identifiers:

@@ -24,6 +24,7 @@ from bot.kb.question import (
     QuestionTerms,
     analyse,
     mentions,
+    platforms,
     present,
     stems_of,
 )
@@ -47,6 +48,7 @@ class Selector:
     def choose(self, question: str, units: Sequence[Unit]) -> Choice:
         """The best units for `question`, or an empty Choice with the reason."""
         terms = analyse(question, self._stats)
+        every = list(units)
         units = [u for u in units if not u.parts or u.kind in _composites(terms)]
         if not units:
             return Choice(reason="no passages")
@@ -62,12 +64,14 @@ class Selector:
         order = sorted(top, key=lambda i: -scores[i])
         best = order[0]
         gap = self._refusals.missing_code(terms, units) or self._refusals.unlisted_name(terms, weights, units) \
-            or self._refusals.stranger(terms, weights, [units[best]])
+            or self._refusals.stranger(terms, weights, [units[best]]) \
+            or scores[best] < self.tuning.strong_support and len(question.split()) <= self.tuning.concise_words \
+            and self._refusals.unsupported(weights, units[best])
         if gap or scores[best] < self.tuning.min_support or coverage[best] < self.tuning.min_coverage:
             return self._refusals.catch_all(terms, units, gap) or Choice(
                 reason=f"nothing on '{gap}'" if gap else f"support {scores[best]:.2f}, coverage {coverage[best]:.2f}",
                 scores=[float(scores[i]) for i in order[:3]])
-        chosen = [self._whole(units[best], units, terms)]
+        chosen = [self._whole(units[best], every, terms)]
         exceptions = _exceptions(chosen[0], units)
         if exceptions is not None:
             return Choice(units=[chosen[0], exceptions], scores=[float(scores[i]) for i in order[:3]])
@@ -160,14 +164,19 @@ class Selector:
                 scores[i] += self.tuning.shape_bonus
             if unit.general and any(s not in stems_of(unit.text) for s in weights.specific):
                 scores[i] -= self.tuning.general_penalty
+            if terms.platforms and platforms(f"{unit.context} {unit.local}") and \
+                    not terms.platforms & platforms(f"{unit.context} {unit.local}"):
+                scores[i] -= self.tuning.platform_penalty  # "on a Mac?" is not answered by the Windows steps
         return scores
 
     def _whole(self, best: Unit, units: Sequence[Unit], terms: QuestionTerms) -> Unit:
-        """A step of a list answers "how do I" as the whole list; a list item otherwise stands alone."""
+        """A step of a list (or a sentence of a short paragraph) answers "how do I" as the whole list (or
+        paragraph); a list item otherwise stands alone."""
         if best.kind in ("item", "sentence") and terms.how_to:
-            for unit in units:
-                if unit.kind in ("steps", "entry") and unit.number == best.number and best.text in unit.text:
-                    return unit
+            for kind in ("steps", "entry", "paragraph"):  # "Run `kestrel rollback`" comes with what follows it
+                for unit in units:
+                    if unit.kind == kind and unit.number == best.number and best.text in unit.text:
+                        return unit
         return best
 
 

@@ -18,6 +18,7 @@ B = 0.75
 AVERAGE_CHUNK_TERMS = 100  # measured on the sample KB: chunks of ~900 chars keep ~100 terms
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
+_COMPOUND = re.compile(r"[-_.]")
 STOPWORDS = frozenset(
     ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "you", "your", "yours", "yourself", "yourselves", "i'm", "it's", "what's", "how's"]
 )
@@ -40,7 +41,9 @@ def terms(text: str) -> list[str]:
     out: list[str] = []
     for token in tokens(text):
         out.append(stem(token))
-        parts = re.split(r"[-_.]", token)
+        if not _COMPOUND.search(token):  # most tokens: skip the split
+            continue
+        parts = _COMPOUND.split(token)
         if len(parts) > 1:
             out.extend(stem(part) for part in parts if part and part not in STOPWORDS)
             out.append(stem("".join(parts)))  # "wi-fi" also matches "wifi"

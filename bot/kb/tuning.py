@@ -28,6 +28,10 @@ class Tuning:
     second_margin: float = 0.04
     breadth_credit: float = 0.25  # what a section's other parts add to its best part's coverage
     candidates: int = 6  # units whose coverage is refined with words close in meaning
+    platform_penalty: float = 0.5  # the unit is about another platform than the one the question names
+    strong_support: float = 0.92  # below this score, the chosen unit must hold each specific term (or a near word)
+    concise_words: int = 12  # ... in a question this short: a long, chatty one names more than any passage says
+    support_match: float = 0.6  # a specific term the chosen unit lacks needs a word this close in it, or refuse
     same_kind: float = 0.35  # a missing name fits a table's catch-all row when this close to its row names
 
 

@@ -17,13 +17,14 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[`])")
 _EMPHASIS = re.compile(r"(\*\*|__|(?<![\w*])\*(?!\s))(?=\S)(.+?)(?<=\S)\1")
 _QUOTE_MARKERS = re.compile(r"^(\s*>)+\s?", re.MULTILINE)
 _SPACE_BEFORE = re.compile(r"[ \t]+([.,;:!?%)\]])")
-_GENERAL = re.compile(r"\b(as a general rule|in general|by default|generally|all other|other \w+( \w+)? (cities|roles|countries|"
-                      r"offices|changes|employees)|most changes|everyone else|unless|otherwise|any other)\b", re.IGNORECASE)
+_GENERAL = re.compile(r"\b(as a general rule|in general|by default|generally|all other|other (\w+ ){0,2}(cities|roles|countries|"
+                      r"offices|changes|employees|locations|levels|plans)|most changes|everyone else|unless|otherwise|any other)\b", re.IGNORECASE)
 _SHORT_SECTION_CHARS = 450
 _EMBED_CHARS = 320
 _MIN_SENTENCE_CHARS = 20
 _MIN_LEAD_SENTENCE = 60
 _PARAGRAPH_CHARS = 900
+_FAQ_ANSWER_CHARS = 600
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Unit:
     """One quotable candidate: where it comes from, what it says, and what surrounds it."""
 
     number: int  # the passage it comes from, 1-based
-    kind: str  # "sentence", "paragraph", "entry", "row", "steps", "list", "item" or "section"
+    kind: str  # "sentence", "paragraph", "entry", "answer" (an FAQ's), "row", "steps", "list", "item" or "section"
     text: str
     context: str  # the document title and heading, a lead-in sentence, a row's column headers
     general: bool = False  # a general rule or catch-all row ("All other roles", "As a general rule")
@@ -75,6 +76,8 @@ def _units(number: int, passage: Passage) -> list[Unit]:
         else passage.title
     cue = passage.section or passage.title
     blocks = parse_blocks(passage.text)
+    if _is_faq_answer(passage.section, blocks):
+        return [_answer(number, clean(passage.text), heading, passage.section.split(" › ")[-1])]
     units: list[Unit] = []
     for i, block in enumerate(blocks):
         before = blocks[i - 1] if i else None
@@ -88,7 +91,7 @@ def _units(number: int, passage: Passage) -> list[Unit]:
         elif block.kind != "code":
             units += _sentences(number, block, heading, cue, blocks[i + 1] if i + 1 < len(blocks) else None)
     atomic = [u.text for u in units if not u.parts]
-    if len(passage.text) <= _SHORT_SECTION_CHARS and len(atomic) > 1:
+    if len(passage.text) <= _SHORT_SECTION_CHARS and len(atomic) > 1 and all(b.kind != "table" for b in blocks):
         units.append(Unit(number, "section", clean(passage.text), heading, parts=tuple(atomic), cue=cue,
                           topic=cue))
     return units
@@ -105,9 +108,24 @@ def _sentences(number: int, block: Block, heading: str, cue: str, following: Blo
     return units
 
 
+def _is_faq_answer(section: str, blocks: list[Block]) -> bool:
+    """A section headed by a question ("How long must my password be?") whose text is a short answer."""
+    return section.rstrip().endswith("?") and bool(blocks) and all(b.kind == "paragraph" for b in blocks) \
+        and sum(len(b.text) for b in blocks) <= _FAQ_ANSWER_CHARS
+
+
+def _answer(number: int, text: str, heading: str, question: str) -> Unit:
+    """An FAQ answer, quoted whole: the question it answers is its context and what it means."""
+    return Unit(number, "answer", text, f"{heading}\n{question}" if question not in heading else heading,
+                bool(_GENERAL.search(text)), cue=question)
+
+
 def _entry(number: int, block: Block, heading: str) -> list[Unit]:
-    """A bold symptom line and its fix: quoted whole; its sentences are candidates too."""
+    """A bold symptom line and its fix: quoted whole; its sentences are candidates too. A bold question
+    (a definition list's term) and its answer are one FAQ answer."""
     title, body = clean(block.items[0]), clean(block.items[1])
+    if title.endswith("?"):
+        return [_answer(number, body, heading, title)]
     sentences = [Unit(number, "sentence", s, f"{heading}\n{title}", cue=title) for s in _split(body)]
     whole = Unit(number, "entry", f"{title}\n{body}", heading, parts=(title, *(u.text for u in sentences)), cue=title,
                  topic=title)

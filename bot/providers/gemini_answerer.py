@@ -59,7 +59,8 @@ class GeminiAnswerer:
                 raise
             raise self._catalog.missing(self.model, "text", "ANSWER_MODEL") from None
         if not produced:
-            raise AnswerBlocked("Gemini returned an empty answer. Try rephrasing the question.")
+            raise AnswerBlocked(f"{self.model} returned an empty answer (no text, and no reason given). Try again, "
+                                "or rephrase the question.")
 
 
 def _raise_if_blocked(chunk: object) -> None:

@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import ModelNotFound, ProviderError
-from bot.providers.google_client import google_errors
+from bot.providers.google_client import google_errors, malformed_message
 from bot.types import Vector
 
 if TYPE_CHECKING:
@@ -117,7 +117,10 @@ def embed_contents(client: genai.Client, model: str, contents: Sequence[Any], co
     else:
         embeddings = call(contents)
     if len(embeddings) != len(contents):
-        raise ProviderError(f"{what} failed: Google returned {len(embeddings)} vectors for {len(contents)} inputs.")
+        raise ProviderError(malformed_message(what, model, f"{len(embeddings)} vectors for {len(contents)} inputs"))
+    sizes = {len(e.values or []) for e in embeddings} - {dimension}
+    if sizes:
+        raise ProviderError(malformed_message(what, model, f"a vector of {min(sizes)} numbers, {dimension} expected"))
     return [normalise(list(e.values or []), dimension) for e in embeddings]
 
 

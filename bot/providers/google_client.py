@@ -101,6 +101,14 @@ def google_errors(what: str, model: str) -> Iterator[None]:
         raise _from_api_error(exc, what, model) from exc
     except _transport_errors() as exc:
         raise ProviderUnavailable(unreachable_message(what, exc)) from exc
+    except ValueError as exc:  # a 200 whose body isn't JSON, or whose fields have the wrong type (pydantic)
+        raise ProviderError(malformed_message(what, model, str(exc).splitlines()[0][:200])) from exc
+
+
+def malformed_message(what: str, model: str, problem: str) -> str:
+    """One line for a response Curator can't use: which model, what was wrong, what to do."""
+    return (f"{what} failed: {model} sent a malformed response ({problem}). Try again; if it persists, check "
+            "GOOGLE_GEMINI_BASE_URL and any proxy in between, then run `curator doctor`.")
 
 
 def unreachable_message(what: str, exc: BaseException) -> str:

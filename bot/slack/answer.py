@@ -24,7 +24,7 @@ from typing import Any
 from slack_sdk.web.chat_stream import ChatStream
 
 from bot.slack.answer_posts import CLOSED, DONE, NEW, POSTED, STREAM, PostedAnswer, room
-from bot.slack.format import markdown_to_mrkdwn
+from bot.slack.format import markdown_to_mrkdwn, neutralise_mentions, safe_prefix_end
 from bot.slack.jobs import Target, slack_error
 from bot.slack.limits import MARKDOWN_TEXT_LIMIT, SECTION_TEXT_LIMIT
 from bot.slack.pacer import (
@@ -47,6 +47,15 @@ STOPPED = "_Stopped._"
 CLOSED_STREAM = ("message_not_in_streaming_state", "stopped_by_user")
 
 
+STILL_WORKING = "is still working on it… (the model is slow to answer)"
+
+
+def no_text_note(deadline_s: float) -> str:
+    """What an answer says when the model wrote nothing in time (it hangs, or its retries take too long)."""
+    return (f":warning: _The model did not start answering within {deadline_s:.0f} s "
+            "(ANSWER_FIRST_TEXT_DEADLINE_S), so I stopped waiting. Please try again in a minute._")
+
+
 def late_note(deadline_s: float) -> str:
     """What an answer says when it could not be finished in time."""
     return (f"_I couldn't finish this answer within {deadline_s:.0f} s (SLACK_ANSWER_DEADLINE_S), so it stops "
@@ -57,10 +66,12 @@ class AnswerJob(PostedAnswer):
     """One answer being written by a worker and delivered by the pacer."""
 
     def __init__(self, target: Target, previous: Job | None, signal: StopSignal, *, now: float,
-                 deadline_s: float, stop_after_s: float, title: str) -> None:
+                 deadline_s: float, stop_after_s: float, title: str, waits: tuple[float, float] = (0, 0)) -> None:
+        """`waits`: seconds without text before the status says "still working", and before giving up."""
         super().__init__(team=target.team, previous=previous)
         self.target, self.signal, self.title = target, signal, title
         self.text, self.final, self.blocks, self.note = "", False, [], ""
+        self.raw, self._released = "", 0  # the model's text as written, and how much of it `text` holds defused
         self.mode, self.shown, self.handed = NEW, 0, 0
         self.stream: ChatStream | None = None
         self.ts: str | None = None
@@ -71,20 +82,32 @@ class AnswerJob(PostedAnswer):
         self.retry_at: float | None = None
         self.can_stream, self.note_handed, self.sending = True, False, ""
         self.opening = ""  # while its first call is in flight: the method its message will need to finish
+        self.still_at = now + waits[0] if waits[0] else None  # the "still working" status, once
+        self.give_up_at = now + waits[1] if waits[1] else None
+        self.gave_up = False
 
     # the worker's side (with the pacer's lock held)
 
     def add(self, piece: str, now: float) -> None:
-        """More of the answer."""
+        """More of the answer (raw model text: mentions are defused on the whole text, so a mention split
+        across pieces is defused too)."""
         if not self.final:
-            self.text += piece
+            self.raw += piece
+            self._release(final=False)
             if self.first_text_at is None and self.text.strip():
                 self.first_text_at = now
 
     def finish(self, blocks: list[dict], note: str = "") -> None:
         """The answer is complete (or stops here, `note` saying why); `blocks` go under it."""
         if not self.final:
+            self._release(final=True)
             self.final, self.blocks, self.note = True, blocks, note
+
+    def _release(self, final: bool) -> None:
+        """Defuse and add to `text` what of `raw` no later piece can change (a trailing `<` waits)."""
+        end = safe_prefix_end(self.raw, final)
+        self.text += neutralise_mentions(self.raw[self._released:end])
+        self._released = end
 
     @property
     def cancelled(self) -> bool:
@@ -98,8 +121,13 @@ class AnswerJob(PostedAnswer):
             self.finish([], STOPPED)
         elif now >= self.deadline:
             self.finish([], late_note(self.deadline_s))
+        elif self.give_up_at is not None and now >= self.give_up_at and not self.text.strip() and not self.final:
+            self.gave_up = True
+            self.finish([], no_text_note(self.give_up_at - self.started))
         if not self.ready():
             return None
+        if self.still_at is not None and now >= self.still_at and self.mode == NEW and not self.final:
+            return self._still_working()
         urgent = bool(self.note)
         if self.rest:
             return self._post_rest()
@@ -111,8 +139,16 @@ class AnswerJob(PostedAnswer):
             return self._update(now, pace, urgent)
         return self._close_session(urgent)
 
+    def _still_working(self) -> Call:
+        t = self.target
+        return Call("assistant.threads.setStatus", t.channel, PROGRESS, lambda: t.client.assistant_threads_setStatus(
+            channel_id=t.channel, thread_ts=t.thread_ts, status=STILL_WORKING), begin=self._said_still_working)
+
+    def _said_still_working(self) -> None:
+        self.still_at = None
+
     def wake_at(self, now: float) -> float | None:
-        times = [self.deadline, self.retry_at]
+        times = [self.deadline, self.retry_at, self.still_at, None if self.first_text_at else self.give_up_at]
         if self.first_text_at is not None and self.mode == NEW:
             times.append(self.first_text_at + PARTIAL_POST_AFTER_S)
         if self.mode == STREAM and not self.final:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection
 from urllib.parse import urljoin, urlsplit
 
 from bot.errors import UserError
-from bot.kb.images import DownloadedImage, UnsupportedFile, decode_image
+from bot.kb.images import SUPPORTED, DownloadedImage, UnsupportedFile, decode_image
 
 __all__ = ["SLACK_FILE_HOSTS", "DownloadError", "DownloadedImage", "SlackFileDownloader", "UnsupportedFile"]
 
@@ -64,8 +64,11 @@ class SlackFileDownloader:
         self._check_size(file.get("size"), name)
         url = file.get("url_private_download") or file.get("url_private")
         data, content_type = self._fetch(str(url), name)
-        if _is_html(content_type, data):
-            raise DownloadError(NO_ACCESS)
+        if _served_as_html(content_type):
+            raise DownloadError(NO_ACCESS)  # Slack's sign-in page: the token can't see the file
+        if _looks_like_html(data):
+            raise UnsupportedFile(f"“{name}” is a web page (HTML), not an image, although it was sent as "
+                                  f"{content_type.split(';')[0] or 'an image'}. I can read {SUPPORTED} images.")
         return decode_image(data, name, self.max_pixels, declared_type=str(file.get("filetype") or ""))
 
     def _resolve(self, file: dict) -> dict:
@@ -147,8 +150,12 @@ class SlackFileDownloader:
         return b"".join(chunks)
 
 
-def _is_html(content_type: str, data: bytes) -> bool:
-    """Slack's sign-in page: served with status 200 when the token can't see the file."""
-    if content_type.split(";")[0].strip().lower() in {"text/html", "application/xhtml+xml"}:
-        return True
+def _served_as_html(content_type: str) -> bool:
+    """Slack's sign-in page: served as text/html with status 200 when the token can't see the file (a file
+    itself is served with the type it was uploaded as)."""
+    return content_type.split(";")[0].strip().lower() in {"text/html", "application/xhtml+xml"}
+
+
+def _looks_like_html(data: bytes) -> bool:
+    """An HTML document, whatever type it was sent as."""
     return data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith((b"<!doctype html", b"<html"))

@@ -36,8 +36,15 @@ def mrkdwn_link(url: str, label: str) -> str:
 
 
 def neutralise_mentions(markdown: str) -> str:
-    """Defuse `<!channel>`, `<@U…>` and `<#C…>` in standard Markdown (streamed text is not mrkdwn)."""
+    """Defuse `<!channel>`, `<!here>`, `<!subteam^…>`, `<@U…>` and `<#C…>` in standard Markdown (streamed
+    text is not mrkdwn): the one defusing function for text Slack shows as Markdown."""
     return _SPECIAL.sub(lambda m: "<\u200b" + m.group(1), markdown)
+
+
+def safe_prefix_end(markdown: str, final: bool) -> int:
+    """How much of accumulated `markdown` can be defused and shown now: all of it once `final`, else all
+    but a trailing `<` that the next piece could turn into a mention (`<` + `!channel>`)."""
+    return len(markdown) if final or not markdown.endswith("<") else len(markdown) - 1
 
 
 def markdown_to_mrkdwn(markdown: str) -> str:

@@ -25,6 +25,8 @@ class Outbox:
         self.stops = StopSignals()
         self.deadline_s = settings.slack_answer_deadline_s
         self.stop_after_s = settings.slack_stop_button_after_s
+        self.first_text_s = settings.answer_first_text_deadline_s
+        self.still_working_s = settings.answer_still_working_after_s
         self._clients: dict[tuple, WebClient] = {}
         self._lock = threading.Lock()
 

@@ -16,7 +16,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.slack.answer import AnswerJob
-from bot.slack.format import markdown_to_mrkdwn, neutralise_mentions
+from bot.slack.format import markdown_to_mrkdwn
 from bot.slack.jobs import PostJob, SessionJob, StatusJob, Target, UnreactJob, UploadJob
 from bot.slack.outbox import Outbox
 from bot.slack.pacer import Job
@@ -109,12 +109,16 @@ class ThreadReply:
         outbox = self._outbox
         with outbox.stops.watching(self.channel, self.thread_ts) as signal:
             job = AnswerJob(self._target, self._last, signal, now=outbox.clock.now(), deadline_s=outbox.deadline_s,
-                            stop_after_s=outbox.stop_after_s, title=title)
+                            stop_after_s=outbox.stop_after_s, title=title,
+                            waits=(outbox.still_working_s, outbox.first_text_s))
             signal.on_stop(outbox.pacer.poke)
             self._submit(job)
             try:
                 self._read(pieces, job, signal)
             except Exception:
+                if job.gave_up:  # the user was already told it took too long: a later error would be a 2nd answer
+                    log.warning("answer failed after its deadline had been shown", exc_info=True)
+                    return
                 self._change(lambda: job.finish([]))  # what was shown stays; the caller says what went wrong
                 raise
             blocks = [] if job.cancelled else final_blocks()
@@ -126,7 +130,7 @@ class ThreadReply:
             with self._outbox.pacer.lock:
                 if job.cancelled:
                     break
-                job.add(neutralise_mentions(piece), clock.now())
+                job.add(piece, clock.now())
                 self._outbox.pacer.lock.notify_all()
         if job.cancelled and hasattr(pieces, "close"):
             pieces.close()  # stop reading the model: its stream is closed, not drained

@@ -369,6 +369,11 @@ class FakeGemini:
         self._queue("mid_stream", 1, "streamGenerateContent", after_chunks=after_chunks,
                     status=status, message=message)
 
+    def garble_next(self, body: str, times: int = 1, op: str | None = None) -> None:
+        """The next ``times`` model requests (of ``op``, if given) get HTTP 200 with ``body`` as it is: a
+        malformed or empty answer (for a stream, ``body`` is the one event's data)."""
+        self._queue("garble", times, op, body=body)
+
     def set_imagen_mode(self, mode: str, reason: str | None = None) -> None:
         """``:predict`` image answers: "ok" (sampleCount PNGs), "filtered" (only
         ``raiFilteredReason`` items, or ``{}`` without includeRaiReason), "partial" (first image
@@ -611,6 +616,9 @@ class FakeGemini:
                                 "retryDelay": fail.args["retry_delay"]}]
                 raise _Reply(fail.args["status"], fail.args["message"], details)
             self._check_contract(req)
+            garble = self._take("garble", req.op)
+            if garble:
+                return handler.send_raw(garble.args["body"], sse=req.op == "streamGenerateContent")
             if req.op == "list":
                 return handler.send_json(200, self._model_list(req))
             self._check_model(req, m_vertex)
@@ -797,6 +805,14 @@ class _Handler(BaseHTTPRequestHandler):
         data = json.dumps(obj).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def send_raw(self, body: str, sse: bool = False) -> None:
+        data = (f"data: {body}\r\n\r\n" if sse else body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream" if sse else "application/json; charset=UTF-8")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)

@@ -18,10 +18,7 @@ from bot.doctor import (
     run_checks,
 )
 from bot.doctor_models import check_image_model
-from bot.kb.stores.qdrant import QdrantStore
-from bot.kb.stores.qdrant_client import open_qdrant
-from bot.providers.factory import embedding_space
-from bot.services import build_services
+from bot.services import build_services, build_store
 from tests.fakes.gemini_api import FakeGemini
 from tests.fakes.gemini_clients import google_settings, write_service_account_file
 
@@ -34,9 +31,10 @@ def slack():
 
 def ingest_nothing(settings: Settings) -> None:
     """Create the knowledge base's collection, as a first `curator ingest` would."""
-    client = open_qdrant(settings)
-    QdrantStore(client, settings.collection, *embedding_space(settings)).ensure()
-    client.close()
+    store, manifest = build_store(settings)
+    store.ensure()
+    store.close()
+    manifest.close()
 
 
 def store_check(settings: Settings) -> Check:
@@ -198,7 +196,7 @@ def test_offline_settings_skip_google_and_pass_with_an_ingested_local_qdrant(set
         ("Google credentials", SKIPPED), ("Embedding model", SKIPPED), ("Answer model", SKIPPED),
         ("Image captions", SKIPPED), ("Image model", SKIPPED), ("Image search", OK), ("Qdrant", OK), ("Slack", SKIPPED),
     ]
-    assert by_name(checks)["Qdrant"].endpoint == f"{settings.local_qdrant_path} (local mode)"
+    assert by_name(checks)["Qdrant"].endpoint == f"{settings.edge_path} (embedded Qdrant Edge)"
     assert "all-minilm-l6-v2__384" in by_name(checks)["Qdrant"].detail
     assert all_passed(checks)
 

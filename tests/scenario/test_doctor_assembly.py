@@ -47,7 +47,7 @@ def test_the_doctor_builds_once_through_build_services_and_checks_its_generator(
     monkeypatch.setattr(bot.services, "build_services", recording)
     checks = by_name(run_checks(google_settings(fake, tmp_path, IMAGE_MODEL="gemini-2.5-flash-image")))
     [(settings, overrides, services)] = built
-    assert overrides == {}, "the doctor replaces nothing serve builds"
+    assert overrides == {"index_in_background": False}, "the doctor replaces nothing serve builds (and starts no index build)"
     assert settings.google_retry_attempts == 1 and settings.google_timeout_s <= settings.doctor_deadline_s
     assert checks["Image model"].model == services.draw.generator.model == "gemini-2.5-flash-image"
     assert checks["Embedding model"].status == OK

@@ -214,9 +214,12 @@ def test_size_cap_holds_while_reading(files: Server) -> None:
 
 def test_html_is_never_decoded(files: Server) -> None:
     page = b"<!DOCTYPE html><html><body>Sign in to Slack</body></html>"
-    for path, content_type in (("/typed", "text/html; charset=utf-8"), ("/sniffed", "image/png")):
-        with pytest.raises(DownloadError, match="files:read"):
-            fetch(files, files.serve(path, page, content_type))
+    with pytest.raises(DownloadError, match="files:read"):  # Slack's sign-in page is served as text/html
+        fetch(files, files.serve("/typed", page, "text/html; charset=utf-8"))
+    with pytest.raises(UnsupportedFile, match="is a web page \\(HTML\\), not an image, although it was sent as "
+                                              "image/png") as refused:  # a user's HTML file uploaded as a PNG
+        fetch(files, files.serve("/sniffed", page, "image/png"))
+    assert "token" not in str(refused.value) and "files:read" not in str(refused.value)
 
 
 def test_http_errors_are_download_errors(files: Server) -> None:

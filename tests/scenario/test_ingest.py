@@ -11,8 +11,13 @@ import pytest
 
 from bot.kb.ingest import Ingestor
 from bot.kb.manifest import Manifest
-from bot.kb.stores.qdrant import QdrantStore
-from tests.conftest import REPO, make_store
+from tests.conftest import (
+    REPO,
+    make_store,
+    open_on_disk,
+    stored_payloads,
+    stored_points,
+)
 from tests.fakes.embedders import CountingEmbedder, HashingEmbedder
 
 
@@ -25,10 +30,22 @@ def write_kb(root: Path, files: int = 4, version: int = 1) -> None:
         )
 
 
-def all_points(store: QdrantStore) -> dict[str, tuple[str, str]]:
-    """Every stored chunk: id -> (doc_id, text)."""
-    points, _ = store._client.scroll(store.name, limit=10_000, with_payload=True)
-    return {str(p.id): (p.payload["doc_id"], p.payload["text"]) for p in points}
+all_points = stored_points
+
+
+@pytest.fixture(params=["edge", "qdrant"])
+def qdrant(request, tmp_path: Path):
+    """Each ingest promise on Qdrant Edge (the embedded default) and on qdrant-client (the server path)."""
+    if request.param == "edge":
+        engine = open_on_disk("edge", tmp_path / "edge")
+        yield engine
+        engine.close()
+        return
+    from qdrant_client import QdrantClient
+
+    client = QdrantClient(":memory:")
+    yield client
+    client.close()
 
 
 @pytest.fixture
@@ -86,7 +103,7 @@ def test_pruning_only_touches_files_under_the_ingested_paths(tmp_path, qdrant, m
     ingestor(store, embedder, manifest).run([a])
     report = ingestor(store, embedder, manifest).run([b])
     assert not report.removed
-    assert {p.payload["source"].split("/")[-2] for p in store._client.scroll(store.name, limit=100)[0]} == {"a", "b"}
+    assert {p["source"].split("/")[-2] for p in stored_payloads(store).values()} == {"a", "b"}
 
 
 def test_bad_inputs_are_skipped_with_reasons_and_never_abort_the_run(kb_dir, qdrant, manifest):
@@ -138,15 +155,14 @@ KILLED_RUN = textwrap.dedent(
     """
     import os, signal, sys
     from pathlib import Path
-    from qdrant_client import QdrantClient
     from bot.kb.ingest import Ingestor
     from bot.kb.manifest import Manifest
-    from bot.kb.stores.qdrant import QdrantStore
+    from tests.conftest import make_store, open_on_disk
     from tests.fakes.embedders import HashingEmbedder
 
-    kb, qdrant_path, manifest_path, where, after = sys.argv[1:6]
+    kb, qdrant_path, manifest_path, where, after, kind = sys.argv[1:7]
     embedder = HashingEmbedder()
-    store = QdrantStore(QdrantClient(path=qdrant_path), "kb", embedder.model_id, embedder.dimension)
+    store = make_store(open_on_disk(kind, Path(qdrant_path)), embedder)
     manifest = Manifest(Path(manifest_path))
     calls = {"n": 0}
 
@@ -167,27 +183,28 @@ KILLED_RUN = textwrap.dedent(
 )
 
 
+@pytest.mark.parametrize("kind", ["edge", "qdrant"])
 @pytest.mark.parametrize("where", ["embed", "manifest"])
-def test_a_killed_run_rerun_ends_with_exactly_the_chunks_of_a_clean_run(tmp_path, kb_dir, where):
+def test_a_killed_run_rerun_ends_with_exactly_the_chunks_of_a_clean_run(tmp_path, kb_dir, where, kind):
     from qdrant_client import QdrantClient
 
     write_kb(kb_dir, 8, version=1)
     qdrant_path, manifest_path = tmp_path / "q", tmp_path / "m.sqlite3"
     embedder = HashingEmbedder()
     # A complete run of version 1, then every file changes: the killed run is an update, not a fresh start.
-    client = QdrantClient(path=str(qdrant_path))
+    client = open_on_disk(kind, qdrant_path)
     Ingestor(make_store(client, embedder), embedder, Manifest(manifest_path), 10_000_000).run([kb_dir])
     client.close()
     write_kb(kb_dir, 8, version=2)
     (kb_dir / "doc9.md").write_text("# Document 9\n\nA new file about the badge printer.\n")
 
     killed = subprocess.run(
-        [sys.executable, "-c", KILLED_RUN, str(kb_dir), str(qdrant_path), str(manifest_path), where, "4"],
+        [sys.executable, "-c", KILLED_RUN, str(kb_dir), str(qdrant_path), str(manifest_path), where, "4", kind],
         cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
     )
     assert killed.returncode == -9, killed.stderr
 
-    client = QdrantClient(path=str(qdrant_path))
+    client = open_on_disk(kind, qdrant_path)
     resumed = make_store(client, embedder)
     report = Ingestor(resumed, embedder, Manifest(manifest_path), 10_000_000).run([kb_dir])
     assert report.unchanged, "files completed before the kill are not embedded again"
@@ -195,3 +212,22 @@ def test_a_killed_run_rerun_ends_with_exactly_the_chunks_of_a_clean_run(tmp_path
     Ingestor(clean, embedder, Manifest(tmp_path / "clean.sqlite3"), 10_000_000).run([kb_dir])
     assert all_points(resumed) == all_points(clean)
     client.close()
+
+
+def test_a_knowledge_base_chunked_by_an_older_pipeline_is_rechunked(kb_dir, qdrant, manifest, monkeypatch):
+    """After an upgrade that changes how documents are chunked, `curator ingest` re-chunks unchanged files
+    (the old chunks would be quoted the old way), and the run after that skips them again."""
+    from bot.kb import ingest
+
+    embedder = CountingEmbedder(HashingEmbedder())
+    store = make_store(qdrant, embedder)
+    monkeypatch.setattr(ingest, "TEXT_PIPELINE", ingest.TEXT_PIPELINE - 1)
+    ingestor(store, embedder, manifest).run([kb_dir])
+    monkeypatch.undo()
+
+    upgraded = ingestor(store, embedder, manifest).run([kb_dir])
+    again = ingestor(store, embedder, manifest).run([kb_dir])
+
+    assert len(upgraded.updated) == 4 and not upgraded.unchanged
+    assert len(again.unchanged) == 4 and not again.updated
+    assert len(all_points(store)) == upgraded.chunks, "the old version's chunks are gone"

@@ -86,6 +86,27 @@ def test_pdf_text_keeps_headings_and_tables_and_drops_page_furniture(tmp_path):
     assert "Internal" not in text and "Page 1" not in text
 
 
+def test_a_pdf_table_cell_wrapped_over_two_lines_stays_one_row(tmp_path):
+    """A printed table whose first column wraps ("Less than 3" / "years") reads back as one row per line of
+    the policy, so "how much PTO with 2 years of service" can be quoted as that row."""
+    fpdf = pytest.importorskip("fpdf")
+    pdf = fpdf.FPDF()
+    pdf.set_title("PTO Policy")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.cell(0, 8, "PTO accrual", new_x="LMARGIN", new_y="NEXT")
+    for service, days, accrual in (("Length of service", "PTO per year", "Per pay period"),
+                                   ("Less than 3", "18 days", "0.75 days"), ("years", "", ""),
+                                   ("3 years or more", "22 days", "0.92 days")):
+        pdf.cell(60, 8, service)
+        pdf.cell(50, 8, days)
+        pdf.cell(50, 8, accrual, new_x="LMARGIN", new_y="NEXT")
+    doc = load_document(Path("pto.pdf"), bytes(pdf.output()))
+    text = "\n".join(s.text for s in doc.sections)
+    assert "| Less than 3 years | 18 days | 0.75 days |" in text
+    assert "| years |" not in text
+
+
 @pytest.mark.parametrize(
     ("name", "data", "reason"),
     [

@@ -21,7 +21,7 @@ LAYERS = [
     ["bot.services"],  # the app assembled: build_services
     ["bot.conversation", "bot.offers", "bot.assistant", "bot.warmup"],  # one request, end to end
     ["handlers", "bot.doctor", "bot.doctor_base", "bot.doctor_models", "bot.console"],  # Slack listeners, checks
-    ["bot.app", "bot.server"],  # the Bolt app and its transports
+    ["bot.app", "bot.server", "bot.http_server"],  # the Bolt app and its transports
     ["bot.cli"],  # the `curator` command
 ]
 

@@ -1,4 +1,4 @@
-"""Every vector engine keeps the same promises (Qdrant local mode and the in-memory engine): deterministic ids,
+"""Every vector engine keeps the same promises (Qdrant Edge, qdrant-client as the server path and the in-memory engine): deterministic ids,
 filters by tag, file and modality, hybrid search that rewards the words and the meaning, a clear message
 for a space never built, and the images' visual collection beside the text."""
 
@@ -7,12 +7,17 @@ from __future__ import annotations
 import pytest
 
 from bot.kb.stores.base import ChunkRecord, KnowledgeBaseError, VisualPoint
+from bot.kb.stores.edge import EdgeStore
+from bot.kb.stores.edge_engine import EdgeEngine
 from bot.kb.stores.memory import MemoryEngine, MemoryStore
 from bot.kb.stores.qdrant import QdrantStore
 
 
-def open_engine(kind: str):
+def open_engine(kind: str, folder):
     """A factory of stores sharing one empty engine."""
+    if kind == "edge":
+        edge = EdgeEngine(folder / "edge")
+        return lambda base, model, dim, known=None: EdgeStore(edge, base, model, dim, known)
     if kind == "memory":
         engine = MemoryEngine()
         return lambda base, model, dim, known=None: MemoryStore(base, model, dim, known, engine=engine)
@@ -22,9 +27,9 @@ def open_engine(kind: str):
     return lambda base, model, dim, known=None: QdrantStore(client, base, model, dim, known)
 
 
-@pytest.fixture(params=["qdrant", "memory"])
-def engine(request):
-    return open_engine(request.param)
+@pytest.fixture(params=["edge", "qdrant", "memory"])
+def engine(request, tmp_path):
+    return open_engine(request.param, tmp_path)
 
 
 def chunk(source: str, text: str, vector, tags=(), index=0, modality="text") -> ChunkRecord:

@@ -169,6 +169,9 @@ class VectorStore(ABC):
     def collections(self) -> list[str]:
         """The names of every collection the engine holds."""
 
+    def index_in_background(self) -> None:
+        """Long-lived processes: build search indexes off the request path (engines that need it)."""
+
     def summary(self) -> str:
         """The truth about this knowledge base in one line: what it holds, or what to do before it can answer."""
         try:

@@ -82,7 +82,7 @@ class QdrantStore(VectorStore):
                 models.PointStruct(
                     id=point_id(record.source, record.content_hash, record.index),
                     vector={DENSE: record.vector, SPARSE: models.SparseVector(indices=indices, values=values)},
-                    payload=_payload(record),
+                    payload=chunk_payload(record),
                 )
             )
         if points:
@@ -135,7 +135,7 @@ class QdrantStore(VectorStore):
                 query=models.FusionQuery(fusion=models.Fusion.RRF),
                 limit=limit,
             )
-        return [_passage(point.payload or {}, point.score) for point in response.points]
+        return [passage(point.payload or {}, point.score) for point in response.points]
 
 
 class QdrantVisual(VisualCollection):
@@ -185,7 +185,7 @@ class QdrantVisual(VisualCollection):
         only = None if sources is None else models.Filter(must=[
             models.FieldCondition(key="source", match=models.MatchAny(any=list(sources)))])
         response = self._client.query_points(self.name, query=vector, using=VISUAL, limit=limit, query_filter=only)
-        return [_match(str(p.id), p.payload or {}, p.score) for p in response.points]
+        return [visual_match(str(p.id), p.payload or {}, p.score) for p in response.points]
 
     def with_hash(self, content_hash: str) -> VisualMatch | None:
         """An indexed image with exactly these bytes (sha256), if any."""
@@ -195,10 +195,11 @@ class QdrantVisual(VisualCollection):
             return None
         points, _ = self._client.scroll(self.name, limit=1, scroll_filter=models.Filter(must=[
             models.FieldCondition(key="content_hash", match=models.MatchValue(value=content_hash))]))
-        return _match(str(points[0].id), points[0].payload or {}, 1.0) if points else None
+        return visual_match(str(points[0].id), points[0].payload or {}, 1.0) if points else None
 
 
-def _payload(record: ChunkRecord) -> dict[str, Any]:
+def chunk_payload(record: ChunkRecord) -> dict[str, Any]:
+    """The payload a chunk is stored with (the same in every Qdrant engine)."""
     return {
         "source": record.source,
         "doc_id": record.doc_id,
@@ -213,7 +214,8 @@ def _payload(record: ChunkRecord) -> dict[str, Any]:
     }
 
 
-def _passage(payload: dict[str, Any], score: float) -> Passage:
+def passage(payload: dict[str, Any], score: float) -> Passage:
+    """A search hit's payload as a Passage."""
     return Passage(
         text=payload.get("text", ""),
         title=payload.get("title", ""),
@@ -225,6 +227,7 @@ def _passage(payload: dict[str, Any], score: float) -> Passage:
     )
 
 
-def _match(pid: str, payload: dict[str, Any], score: float) -> VisualMatch:
+def visual_match(pid: str, payload: dict[str, Any], score: float) -> VisualMatch:
+    """A visual hit's payload as a VisualMatch."""
     return VisualMatch(pid, payload.get("source", ""), payload.get("doc_id", ""), payload.get("title", ""),
                        payload.get("content_hash", ""), float(score), payload.get("text", ""))
