@@ -20,6 +20,9 @@ from bot.kb.spaces import missing_space_message, parse_space
 from bot.types import Passage, Vector
 
 SearchMode = Literal["hybrid", "dense", "sparse"]
+# The payload fields every engine indexes as keywords (the filters of search, pruning and Find).
+KEYWORD_FIELDS = ("source", "doc_id", "content_hash", "tags", "modality")
+RRF_K = 2  # qdrant-client's and the server's reciprocal-rank-fusion constant: every engine fuses alike
 _POINT_NAMESPACE = uuid.UUID("5b0f5bb4-6a55-4f4e-9a0e-8f1d6f3c2a11")
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from bot.kb import sparse
 from bot.kb.stores.base import (
+    KEYWORD_FIELDS,
+    RRF_K,
     ChunkRecord,
     SearchMode,
     VectorStore,
@@ -29,9 +31,6 @@ from bot.kb.stores.qdrant import (
     visual_match,
 )
 from bot.types import Passage, Vector
-
-_KEYWORD_FIELDS = ("source", "doc_id", "content_hash", "tags", "modality")
-RRF_K = 2  # the server's default ranking constant, so both engines fuse alike
 
 
 class EdgeStore(VectorStore):
@@ -69,7 +68,7 @@ class EdgeStore(VectorStore):
         from qdrant_edge import KeywordIndexParams, UpdateOperation
 
         shard = self.engine.shard(self.name, self._config)
-        for field in _KEYWORD_FIELDS:
+        for field in KEYWORD_FIELDS:
             shard.update(UpdateOperation.create_field_index(field, KeywordIndexParams()))
         return True
 

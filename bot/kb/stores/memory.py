@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from bot.kb import sparse
 from bot.kb.stores.base import (
+    RRF_K,
     ChunkRecord,
     SearchMode,
     VectorStore,
@@ -21,8 +22,6 @@ from bot.kb.stores.base import (
     visual_name,
 )
 from bot.types import Passage, Vector
-
-RRF_K = 2  # the ranking constant of qdrant-client's fusion
 
 
 class MemoryEngine:

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bot.kb.stores.base import KEYWORD_FIELDS
 from bot.kb.stores.edge_engine import EdgeEngine
 from bot.kb.stores.qdrant import DENSE
 
 BATCH = 512
 MIGRATED_SUFFIX = ".migrated-to-edge"
-_KEYWORD_FIELDS = ("source", "doc_id", "content_hash", "tags", "modality")
 
 
 def is_local_mode_folder(path: Path) -> bool:
@@ -61,7 +61,7 @@ def _copy(client: Any, name: str, engine: EdgeEngine, say: Callable[[str], None]
     total = client.count(name, exact=True).count
     shard = engine.shard(name, lambda: _config(info))
     if DENSE in (info.config.params.vectors or {}):
-        for field in _KEYWORD_FIELDS:
+        for field in KEYWORD_FIELDS:
             shard.update(UpdateOperation.create_field_index(field, KeywordIndexParams()))
     done, offset = 0, None
     while True:

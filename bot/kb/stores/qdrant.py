@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.kb import sparse
 from bot.kb.stores.base import (
+    KEYWORD_FIELDS,
     ChunkRecord,
     SearchMode,
     VectorStore,
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 DENSE = "dense"
 SPARSE = "sparse"
 VISUAL = "visual"
-_KEYWORD_FIELDS = ("source", "doc_id", "content_hash", "tags", "modality")
 
 
 class QdrantStore(VectorStore):
@@ -67,7 +67,7 @@ class QdrantStore(VectorStore):
         )
         with warnings.catch_warnings():  # local mode has no payload indexes and says so; servers use them
             warnings.filterwarnings("ignore", message="Payload indexes have no effect")
-            for field in _KEYWORD_FIELDS:
+            for field in KEYWORD_FIELDS:
                 self._client.create_payload_index(self.name, field, models.PayloadSchemaType.KEYWORD)
         return True
 
