@@ -53,13 +53,16 @@ def build_app(settings: Settings, services: Services, client: WebClient | None =
 
 
 def _drop_duplicate_deliveries(services: Services) -> Any:
-    """Ack a repeated event_id (a Slack retry or a duplicate) without answering twice."""
+    """Ack a repeated event_id (a Slack retry or a duplicate) without answering twice; one whose process died
+    (its lease ran out) is served here instead. The listeners get the id as ``context["request_id"]``."""
 
-    def middleware(body: dict, next: Any, logger: logging.Logger) -> Any:
+    def middleware(body: dict, context: Any, next: Any, logger: logging.Logger) -> Any:
         event_id = body.get("event_id") if isinstance(body, dict) else None
-        if event_id and not services.state.claim_event(event_id):
-            logger.info("duplicate delivery of %s acknowledged and skipped", event_id)
-            return BoltResponse(status=200, body="")
+        if event_id:
+            if not services.requests.claim(event_id):
+                logger.info("duplicate delivery of %s acknowledged and skipped", event_id)
+                return BoltResponse(status=200, body="")
+            context["request_id"] = event_id
         return next()
 
     return middleware

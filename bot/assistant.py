@@ -29,6 +29,7 @@ from bot.slack.blocks import (
 from bot.slack.message import IncomingMessage
 from bot.slack.reply import ThreadReply
 from bot.state.base import Drawing
+from bot.state.requests import Origin
 from bot.types import GeneratedImage
 
 log = logging.getLogger(__name__)
@@ -57,21 +58,19 @@ class Curator:
                               self.services.draw.records, self.services.web)
         self._offers = Offers(self.services.state)
 
-    def handle(self, message: IncomingMessage, client: WebClient, bot_user_id: str = "", kind: Kind | None = None) -> None:
+    def handle(self, message: IncomingMessage, client: WebClient, bot_user_id: str = "", kind: Kind | None = None,
+               request_id: str | None = None) -> None:
         """Route and serve one message in its thread (as `kind` when a button chose it); every outcome is a
-        visible reply. An unsure routing offers the other reading with one button."""
-        drawing, thread = self._context(message)
-        router = self.services.router
-        if kind is None:
-            decision = router.route(message.text, files=len(message.files), command=message.command, thread=thread,
-                                    bot_user_id=bot_user_id)
-        else:
-            decision = router.decide_as(kind, message.text, bot_user_id)
-        footer = self._offers.offer(decision, message)
+        visible reply. An unsure routing offers the other reading with one button. The request (`request_id`:
+        its event id, if it came as one) is leased to this process until the reply is delivered."""
+        request_id = request_id or f"request:{uuid.uuid4().hex}"
+        lifecycle = self.services.requests
+        lifecycle.begin(request_id, Origin(message.channel, message.thread_ts, message.ts, message.user,
+                                           message.team, message.text, message.files, message.command))
         reply = ThreadReply(client, message.channel, message.thread_ts, message.ts, message.team, message.user,
                             outbox=self.services.outbox)
         try:
-            self._serve(decision, message, reply, drawing, footer, bot_user_id)
+            self._route_and_serve(message, reply, bot_user_id, kind)
         except UserError as exc:
             reply.error(str(exc))
         except Exception:
@@ -83,7 +82,19 @@ class Curator:
             )
         finally:
             reply.done()
+            reply.settled(lambda: lifecycle.finish(request_id))
             self.services.state.join_thread(message.channel, message.thread_ts)
+
+    def _route_and_serve(self, message: IncomingMessage, reply: ThreadReply, bot_user_id: str, kind: Kind | None) -> None:
+        drawing, thread = self._context(message)
+        router = self.services.router
+        if kind is None:
+            decision = router.route(message.text, files=len(message.files), command=message.command, thread=thread,
+                                    bot_user_id=bot_user_id)
+        else:
+            decision = router.decide_as(kind, message.text, bot_user_id)
+        footer = self._offers.offer(decision, message)
+        self._serve(decision, message, reply, drawing, footer, bot_user_id)
 
     def switch(self, click: Click, client: WebClient, bot_user_id: str = "") -> str:
         """Serve an unsure request as the reading its button offered, once; "" or a note for the clicker."""

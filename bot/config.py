@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     answer_first_text_deadline_s: float = Field(default=55.0, gt=0, le=60,
                                                 validation_alias="ANSWER_FIRST_TEXT_DEADLINE_S")
     answer_still_working_after_s: float = Field(default=6.0, gt=0, validation_alias="ANSWER_STILL_WORKING_AFTER_S")
+    # A request being worked on is leased to its process, renewed every third of this while the process lives;
+    # a lease run out means its process died: the user is told, with a Retry button, and Slack's redelivery is
+    # taken over. On SIGTERM, running requests get SHUTDOWN_GRACE_S to finish; the rest are told "interrupted".
+    request_lease_s: float = Field(default=30.0, ge=1, validation_alias="REQUEST_LEASE_S")
+    shutdown_grace_s: float = Field(default=20.0, ge=0, validation_alias="SHUTDOWN_GRACE_S")
     docs_url: str | None = Field(default=None, validation_alias="CURATOR_DOCS_URL")
     # `curator serve --http`: a connection must send a whole request (headers, then body) within this many
     # seconds of opening or going idle, else it is closed; at most this many connections at once (then 503).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -69,10 +70,12 @@ def build_http_app(bolt_app: App, signing_secret: str, background_workers: int =
     async def healthz(_: Request) -> Response:
         return JSONResponse({"ok": True})
 
-    return Starlette(routes=[
+    app = Starlette(routes=[
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
     ])
+    app.state.dispatch = background  # acked events still being handed to Bolt: waited for on shutdown
+    return app
 
 
 async def _read_limited(request: Request) -> bytes | None:
@@ -134,7 +137,10 @@ def serve_http(bolt_app: App, settings: Settings, host: str, port: int) -> None:
     the settings)."""
     from bot.http_server import http_server
 
-    http_server(http_app_for(bolt_app, settings), settings, host, port).run()
+    app = http_app_for(bolt_app, settings)
+    stop_on_signals()  # uvicorn re-raises the signal it stopped on: to this handler, not to the default's exit
+    http_server(app, settings, host, port).run()  # SIGTERM/SIGINT: stops accepting, finishes open requests
+    app.state.dispatch.shutdown(wait=True)  # every acked event reaches its listener before the drain
 
 
 def http_app_for(bolt_app: App, settings: Settings) -> Any:
@@ -155,12 +161,18 @@ def serve_socket_mode(bolt_app: App, settings: Settings, on_ready: Callable[[], 
         return 1
     on_ready()
     try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
+        stop_on_signals().wait()
     finally:
-        handler.close()
+        handler.close()  # no new events; what was received is drained by the caller
     return 0
+
+
+def stop_on_signals() -> threading.Event:
+    """An event set by SIGTERM (a deploy) or SIGINT (Ctrl-C), instead of dying at once; main thread only."""
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop
 
 
 def _connect_within(handler: Any, settings: Settings) -> str | None:

@@ -24,7 +24,8 @@ from bot.routing.router import Router
 from bot.slack.outbox import Outbox
 from bot.slack.web import SlackWebs
 from bot.state.base import BotState, DrawingLedger, DrawSlots
-from bot.state.open import open_bot_state, open_drawings
+from bot.state.lifecycle import Lifecycle
+from bot.state.open import open_bot_state, open_drawings, open_requests
 from bot.state.slots import DrawQueue
 from bot.types import Answerer
 
@@ -119,13 +120,16 @@ class Services:
     router: Router
     outbox: Outbox
     web: SlackWebs  # permalinks, files.info and the file downloader, per bot token
+    requests: Lifecycle  # claims, leases and endings of the requests this process serves
 
     def close(self) -> None:
         """Release the knowledge base and the databases, and stop delivering to Slack."""
+        self.requests.stop()
         self.outbox.close()
         self.kb.close()
         self.state.close()
         self.draw.records.close()
+        self.requests.ledger.close()
 
 
 def build_services(settings: Settings, *, kb: KnowledgeBase | None = None, answerer: Answerer | None = None,
@@ -157,4 +161,5 @@ def build_services(settings: Settings, *, kb: KnowledgeBase | None = None, answe
     if router is None:
         providers = kb.providers
         router = build_router(settings, providers.embedder if providers.local else None, providers.google_client)
-    return Services(settings, kb, state, draw, router, outbox or Outbox(settings), SlackWebs(settings))
+    requests = Lifecycle(open_requests(settings, state_dir), settings.request_lease_s)
+    return Services(settings, kb, state, draw, router, outbox or Outbox(settings), SlackWebs(settings), requests)

@@ -5,10 +5,19 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.services import Services
-from handlers import actions, commands, drawing, home, messages, routing, sessions
+from handlers import (
+    actions,
+    commands,
+    drawing,
+    home,
+    messages,
+    retry,
+    routing,
+    sessions,
+)
 
 
 def register_all(app: App, services: Services) -> None:
     """Register every listener module on the app."""
-    for module in (messages, commands, actions, drawing, home, routing, sessions):
+    for module in (messages, commands, actions, drawing, home, retry, routing, sessions):
         module.register(app, services)

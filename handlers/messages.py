@@ -35,7 +35,7 @@ def register(app: App, services: Services) -> None:
                     return
             elif not (message.in_thread and services.state.in_thread(message.channel, message.thread_ts)):
                 return  # channel chatter the bot was not asked about
-        curator.handle(message, client, bot_user_id)
+        curator.handle(message, client, bot_user_id, request_id=context.get("request_id"))
 
     @app.event("app_mention")
     def handle_app_mention(event: dict[str, Any], body: dict[str, Any], client: WebClient, context: Any) -> None:
@@ -44,7 +44,7 @@ def register(app: App, services: Services) -> None:
         message = from_event(event, team=body.get("team_id", ""))
         if not services.state.claim_event(_mention_key(message)):
             return  # the message copy of this upload was answered already
-        curator.handle(message, client, context.bot_user_id or "")
+        curator.handle(message, client, context.bot_user_id or "", request_id=context.get("request_id"))
 
 
 def _mention_key(message: IncomingMessage) -> str:

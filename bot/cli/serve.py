@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,7 +11,10 @@ from typing import TYPE_CHECKING
 from bot.config import Settings
 
 if TYPE_CHECKING:
+    from slack_bolt import App
+
     from bot.kb.sync import SyncSchedule
+    from bot.services import Services
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -35,10 +39,12 @@ def _serve(args: argparse.Namespace, settings: Settings, bot: str) -> int:
     from bot.app import build_app
     from bot.server import serve_http, serve_socket_mode
     from bot.services import build_services
+    from bot.slack.interrupted import RESTARTED, tell_interrupted
     from bot.warmup import warm_up
 
     services = build_services(settings)
-    sync = None
+    sync = app = None
+    code = 0
     try:
         if services.kb.providers.local:
             from bot.providers.factory import LOCAL_NOTICE
@@ -50,18 +56,38 @@ def _serve(args: argparse.Namespace, settings: Settings, bot: str) -> int:
             print(f"warning: {problem}", file=sys.stderr)
         sync = start_sync(args, settings, services)
         app = build_app(settings, services)
+        services.requests.watch(lambda request_id, origin: tell_interrupted(app.client, request_id, origin, RESTARTED))
         ready = f"Curator is ready as {bot} (models warmed in {warmed.seconds:.1f} s)"
         if args.http:
             print(f"{ready}, listening on http://{args.host}:{args.port}/slack/events", file=sys.stderr, flush=True)
             serve_http(app, settings, args.host, args.port)
         else:
-            return serve_socket_mode(app, settings, on_ready=lambda: print(f"{ready}, over Socket Mode.",
-                                                                          file=sys.stderr, flush=True))
+            code = serve_socket_mode(app, settings, on_ready=lambda: print(f"{ready}, over Socket Mode.",
+                                                                        file=sys.stderr, flush=True))
     finally:
+        interrupted = drain(services, app) if app is not None else 0
         if sync is not None:
             sync.stop()
         services.close()
-    return 0
+    if interrupted:  # their model calls may still hang on worker threads, which the interpreter would wait for
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def drain(services: Services, app: App) -> int:
+    """Give the running requests SHUTDOWN_GRACE_S to finish, tell the users of the rest to retry, and let the
+    pacer deliver what is left; how many were interrupted."""
+    from bot.slack.interrupted import RESTARTING, tell_interrupted
+
+    grace, running = services.settings.shutdown_grace_s, services.requests.running()
+    if running:
+        print(f"Stopping: {running} request(s) running, waiting up to {grace:g} s for them", file=sys.stderr, flush=True)
+    left = services.requests.drain(grace, lambda request_id, origin: tell_interrupted(app.client, request_id, origin,
+                                                                                        RESTARTING))
+    if left:
+        print(f"{left} request(s) did not finish in time: their users were told to retry", file=sys.stderr, flush=True)
+    return left
 
 
 def start_sync(args: argparse.Namespace, settings: Settings, services) -> SyncSchedule | None:

@@ -244,3 +244,22 @@ class SessionJob(Job):
     def _failed(self, exc: Exception) -> None:
         log.info("no agent session in %s (%s)", self.target.channel, slack_error(exc))
         self.finished = True
+
+
+class SettledJob(Job):
+    """Posts nothing: once every earlier job of the reply is delivered (or given up), calls `settled` once."""
+
+    def __init__(self, team: str, previous: Job | None, settled: Callable[[], None]) -> None:
+        super().__init__(team=team, previous=previous, created=True)
+        self.settled = settled
+
+    def next_call(self, now: float, pace: Pacer) -> Call | None:
+        job = self.previous
+        while job is not None:
+            if not job.finished:
+                return None
+            job = job.previous
+        self.finished = True
+        self.settled()
+        return None
+

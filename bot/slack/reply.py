@@ -17,7 +17,15 @@ from slack_sdk import WebClient
 
 from bot.slack.answer import AnswerJob
 from bot.slack.format import markdown_to_mrkdwn
-from bot.slack.jobs import PostJob, SessionJob, StatusJob, Target, UnreactJob, UploadJob
+from bot.slack.jobs import (
+    PostJob,
+    SessionJob,
+    SettledJob,
+    StatusJob,
+    Target,
+    UnreactJob,
+    UploadJob,
+)
 from bot.slack.outbox import Outbox
 from bot.slack.pacer import Job
 from bot.slack.stop import StopSignal
@@ -70,6 +78,10 @@ class ThreadReply:
         """Remove the :eyes: reaction once the reply is posted."""
         if self._status is not None:
             self._submit(UnreactJob(self._target, self._status, self._last))
+
+    def settled(self, then: Callable[[], None]) -> None:
+        """Call `then` once everything handed over so far is delivered to Slack (or given up)."""
+        self._submit(SettledJob(self.team, self._last, then))
 
     def post(self, text: str, blocks: Blocks | None = None, updatable: bool = False) -> PostJob:
         """Post a mrkdwn message in the thread; `updatable` keeps it open for :meth:`update`."""

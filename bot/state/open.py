@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.state.base import BotState, DiskImageFiles, DrawingLedger
+from bot.state.requests import RequestLedger
 
 
 def open_bot_state(settings: Settings, folder: Path | None = None) -> BotState:
@@ -29,6 +30,17 @@ def open_drawings(settings: Settings, folder: Path | None = None) -> DrawingLedg
     from bot.state.drawings import DrawingRecords
 
     return DrawingRecords(_path(settings, folder), files)
+
+
+def open_requests(settings: Settings, folder: Path | None = None) -> RequestLedger:
+    """The request lifecycle ledger, beside the bot state in `folder` (default: CURATOR_DATA_DIR)."""
+    if settings.state_store == "memory":
+        from bot.state.requests import MemoryRequests
+
+        return MemoryRequests()
+    from bot.state.requests_sqlite import SqliteRequests
+
+    return SqliteRequests(_path(settings, folder))
 
 
 def _path(settings: Settings, folder: Path | None) -> Path:

@@ -16,7 +16,7 @@ from slack_bolt import App
 from bot.config import Settings
 from bot.http_server import http_server
 from bot.server import http_app_for
-from tests.scenario.test_serve_http import free_port
+from tests.serve_process import free_port
 from tests.slack_harness import SIGNING_SECRET, signed_headers
 
 TIMEOUT_S = 0.6

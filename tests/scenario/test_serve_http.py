@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
 import time
 
 import httpx
@@ -14,18 +11,13 @@ import pytest
 
 from bot.cli.main import main
 from bot.console.emulator import SlackEmulator
+from tests.serve_process import start_serve
 from tests.slack_harness import (
     SIGNING_SECRET,
     ingest_one_document,
     signed_headers,
     wait_for_reply,
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -35,33 +27,21 @@ def slack():
 
 
 @pytest.fixture
-def server(slack, tmp_path, monkeypatch):
+def serving(slack, tmp_path, monkeypatch):
     """A running `curator serve --http` over a one-document knowledge base, pointed at the emulator."""
     ingest_one_document(tmp_path, monkeypatch)
-    port = free_port()
-    env = os.environ | {
+    served = start_serve(os.environ | {
         "CURATOR_DATA_DIR": str(tmp_path / "data"), "SLACK_BOT_TOKEN": slack.bot_token,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": slack.api_url,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli.main", "serve", "--http", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            assert process.poll() is None, process.stdout.read()
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("the server did not start")
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
+    })
+    yield served
+    served.process.terminate()
+    served.process.wait(timeout=20)
+
+
+@pytest.fixture
+def server(serving):
+    return serving.base
 
 
 def post(base: str, payload: dict, **sign) -> httpx.Response:
