@@ -107,6 +107,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli import doctor as cli_doctor
 
         return cli_doctor.run(args, settings)
+    from bot.cli.handoff import try_handoff
+
+    handed = try_handoff(args, settings)  # `curator serve` holds the embedded store: the run goes there
+    if handed is not None:
+        return handed
     from bot.cli import kb as cli_kb
 
     return cli_kb.run(args, settings)

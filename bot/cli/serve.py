@@ -13,6 +13,7 @@ from bot.config import Settings
 if TYPE_CHECKING:
     from slack_bolt import App
 
+    from bot.kb.handoff import HandoffServer, IngestRuns
     from bot.kb.sync import SyncSchedule
     from bot.services import Services
 
@@ -43,7 +44,7 @@ def _serve(args: argparse.Namespace, settings: Settings, bot: str) -> int:
     from bot.warmup import warm_up
 
     services = build_services(settings)
-    sync = app = None
+    sync = app = handoff = None
     code = 0
     try:
         if services.kb.providers.local:
@@ -54,7 +55,8 @@ def _serve(args: argparse.Namespace, settings: Settings, bot: str) -> int:
         warmed = warm_up(services)
         for problem in warmed.problems:
             print(f"warning: {problem}", file=sys.stderr)
-        sync = start_sync(args, settings, services)
+        runs, handoff = start_handoff(settings, services)
+        sync = start_sync(args, settings, runs)
         app = build_app(settings, services)
         services.requests.watch(lambda request_id, origin: tell_interrupted(app.client, request_id, origin, RESTARTED))
         ready = f"Curator is ready as {bot} (models warmed in {warmed.seconds:.1f} s)"
@@ -68,6 +70,8 @@ def _serve(args: argparse.Namespace, settings: Settings, bot: str) -> int:
         interrupted = drain(services, app) if app is not None else 0
         if sync is not None:
             sync.stop()
+        if handoff is not None:
+            handoff.close()
         services.close()
     if interrupted:  # their model calls may still hang on worker threads, which the interpreter would wait for
         sys.stderr.flush()
@@ -90,7 +94,25 @@ def drain(services: Services, app: App) -> int:
     return left
 
 
-def start_sync(args: argparse.Namespace, settings: Settings, services) -> SyncSchedule | None:
+def start_handoff(settings: Settings, services) -> tuple[IngestRuns, HandoffServer | None]:
+    """The one-at-a-time ingest gate, and on the embedded store (one process only) the loopback listener that
+    takes `curator ingest` runs from other terminals (None with QDRANT_URL: both processes share the server)."""
+    from bot.kb.discovery import discover
+    from bot.kb.handoff import HandoffServer, IngestRuns
+
+    kb = services.kb
+    runs = IngestRuns(lambda paths, on_file: kb.ingestor().run(paths, on_file=lambda f: on_file(f.doc_id)))
+    if not settings.uses_edge:
+        return runs, None
+    def count(paths: list[Path]) -> int:
+        return len(discover(paths, settings.ingest_follow_links_outside).files)
+
+    handoff = HandoffServer(runs, settings.curator_data_dir, kb.store.base, kb.store.name, count).start()
+    print(f"Ingest hand-off: listening on 127.0.0.1:{handoff.port}", file=sys.stderr)
+    return runs, handoff
+
+
+def start_sync(args: argparse.Namespace, settings: Settings, runs: IngestRuns) -> SyncSchedule | None:
     """The scheduled sync of SYNC_PATHS and --sync paths every --every/SYNC_INTERVAL, started; None without paths."""
     from bot.kb.sync import SyncSchedule, parse_interval
 
@@ -99,7 +121,7 @@ def start_sync(args: argparse.Namespace, settings: Settings, services) -> SyncSc
         return None
     interval = parse_interval(getattr(args, "every", None) or settings.sync_interval)
     print(f"Syncing {', '.join(map(str, paths))} every {interval:.0f} s", file=sys.stderr)
-    return SyncSchedule(lambda ps: services.kb.ingestor().run(ps), paths, interval, settings.curator_data_dir).start()
+    return SyncSchedule(runs.run, paths, interval, settings.curator_data_dir).start()
 
 
 def _missing_settings(settings: Settings, http: bool) -> str | None:
