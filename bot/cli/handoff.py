@@ -25,17 +25,14 @@ def try_handoff(args: argparse.Namespace, settings: Settings) -> int | None:
     out, err = Console(), Console(stderr=True)
     lines = send_ingest(handoff, list(args.paths), args.collection)
     try:
-        first = next(lines, None)
-    except ConnectionRefusedError:
-        return None  # the pid lives on but no longer listens (a reused pid): the store is free
-    except UserError as exc:
-        err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
-        return 1
-    err.print(f"[dim]curator serve (pid {handoff['pid']}) holds the knowledge base: the ingest runs there.[/dim]",
-              soft_wrap=True)
-    try:
+        try:
+            first = next(lines, None)
+        except ConnectionRefusedError:
+            return None  # the pid lives on but no longer listens (a reused pid): the store is free
+        err.print(f"[dim]curator serve (pid {handoff['pid']}) holds the knowledge base: the ingest runs there.[/dim]",
+                  soft_wrap=True)
         return _follow(first, lines, out, err)
-    except UserError as exc:
+    except UserError as exc:  # refused, or the server went quiet: one line, exit 1
         err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
         return 1
 

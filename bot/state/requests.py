@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Protocol
 
 REQUEST_TTL_S = 24 * 3600  # Slack retries within minutes; a day of request ids is plenty
+PURGE_EVERY_S = 600  # how often a claim also forgets requests older than REQUEST_TTL_S
 
 
 class Claim(StrEnum):
@@ -81,12 +82,15 @@ class MemoryRequests:
         self._rows: dict[str, _Row] = {}
         self._lock = threading.Lock()
         self._clock = clock
+        self._purged_at = 0.0
 
     def claim(self, request_id: str, owner: str, lease_s: float) -> Claim:
         """Claim a delivery for `owner` for `lease_s` seconds, unless it is done or another lease runs."""
         now = self._clock()
         with self._lock:
-            self._rows = {k: r for k, r in self._rows.items() if r.seen_at > now - REQUEST_TTL_S}
+            if now - self._purged_at > PURGE_EVERY_S:  # not on every claim: this is the ack path
+                self._rows = {k: r for k, r in self._rows.items() if r.seen_at > now - REQUEST_TTL_S}
+                self._purged_at = now
             row = self._rows.get(request_id)
             if row is None:
                 self._rows[request_id] = _Row(owner, now + lease_s, now)

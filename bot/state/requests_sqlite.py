@@ -9,8 +9,8 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from bot.state.requests import REQUEST_TTL_S, Claim, Origin
-from bot.state.sqlite import PURGE_EVERY_S, open_sqlite
+from bot.state.requests import PURGE_EVERY_S, REQUEST_TTL_S, Claim, Origin
+from bot.state.sqlite import open_sqlite
 
 _SCHEMA = [
     ("CREATE TABLE IF NOT EXISTS requests (request_id TEXT PRIMARY KEY, owner TEXT, lease_until REAL,"

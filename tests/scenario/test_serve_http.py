@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
 
@@ -15,7 +14,6 @@ from tests.serve_process import start_serve
 from tests.slack_harness import (
     SIGNING_SECRET,
     ingest_one_document,
-    signed_headers,
     wait_for_reply,
 )
 
@@ -39,23 +37,12 @@ def serving(slack, tmp_path, monkeypatch):
     served.process.wait(timeout=20)
 
 
-@pytest.fixture
-def server(serving):
-    return serving.base
-
-
-def post(base: str, payload: dict, **sign) -> httpx.Response:
-    raw = json.dumps(payload)
-    headers = {k: v[0] for k, v in signed_headers(raw, "application/json", **sign).items()}
-    return httpx.post(f"{base}/slack/events", content=raw, headers=headers, timeout=10)
-
-
-def test_signed_events_are_acked_fast_and_answered_once(server, slack):
+def test_signed_events_are_acked_fast_and_answered_once(serving, slack):
     event = slack.user_message("what does VPN error 809 mean?")
     started = time.perf_counter()
-    first = post(server, event)
+    first = serving.post(event)
     ack_seconds = time.perf_counter() - started
-    retry = post(server, event)  # Slack retrying the same event_id
+    retry = serving.post(event)  # Slack retrying the same event_id
     assert first.status_code == 200 and retry.status_code == 200
     assert ack_seconds < 3, "Slack needs the ack within 3 seconds"
     [answer] = wait_for_reply(slack, "DALICE", event["event"]["ts"], timeout=60)
@@ -64,16 +51,16 @@ def test_signed_events_are_acked_fast_and_answered_once(server, slack):
     assert len([m for m in slack.messages("DALICE", thread_ts=event["event"]["ts"]) if m.bot_id]) == 1
 
 
-def test_bad_stale_or_missing_signatures_get_401(server, slack):
-    assert post(server, slack.user_message("hi"), secret="not-the-secret").status_code == 401
-    assert post(server, slack.user_message("hi"), timestamp=int(time.time()) - 3600).status_code == 401
-    unsigned = httpx.post(f"{server}/slack/events", json=slack.user_message("hi"), timeout=10)
+def test_bad_stale_or_missing_signatures_get_401(serving, slack):
+    assert serving.post(slack.user_message("hi"), secret="not-the-secret").status_code == 401
+    assert serving.post(slack.user_message("hi"), timestamp=int(time.time()) - 3600).status_code == 401
+    unsigned = httpx.post(f"{serving.base}/slack/events", json=slack.user_message("hi"), timeout=10)
     assert unsigned.status_code == 401
 
 
-def test_health_check_and_oversized_bodies(server):
-    assert httpx.get(f"{server}/healthz", timeout=5).json() == {"ok": True}
-    assert httpx.post(f"{server}/slack/events", content=b"x" * 2_000_000, timeout=10).status_code == 413
+def test_health_check_and_oversized_bodies(serving):
+    assert httpx.get(f"{serving.base}/healthz", timeout=5).json() == {"ok": True}
+    assert httpx.post(f"{serving.base}/slack/events", content=b"x" * 2_000_000, timeout=10).status_code == 413
 
 
 def test_serve_refuses_to_start_without_the_settings_it_needs(monkeypatch, capsys):
